@@ -1,0 +1,58 @@
+"""The Typer application and the error boundary.
+
+Each area registers its commands in its own `*_cmd.py` module of this package (so the crawler, the archive and the
+reports each own their command-line surface); `main` imports them all, then turns every error a user or the network
+can cause into one line on stderr and the exit code of the design (0 ok, 1 failure, 2 usage, 3 partial crawl).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+from pathlib import Path
+
+import typer
+
+from schemas.errors import VahtiError
+
+app = typer.Typer(
+    name="vahti",
+    help="Archive Kausal Watch climate-action plans: crawl, parse, store dated snapshots, diff and report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DEFAULT_DB = "vahti.duckdb"
+
+
+def db_path(value: Path | None) -> Path:
+    """--db wins, then $VAHTI_DB, then ./vahti.duckdb."""
+    if value is not None:
+        return value
+    return Path(os.environ.get("VAHTI_DB") or DEFAULT_DB)
+
+
+DbOption = typer.Option(None, "--db", help="Archive file (default $VAHTI_DB or ./vahti.duckdb).")
+
+
+def load_commands() -> None:
+    package = importlib.import_module("scraper.cli")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.endswith("_cmd"):
+            importlib.import_module(f"scraper.cli.{info.name}")
+
+
+def main() -> None:
+    load_commands()
+    try:
+        app()
+    except VahtiError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,107 @@
+"""The one narrow interface through which the crawler (and benchmarks, and imports) write into the archive.
+
+The crawler never writes SQL; it calls these methods. Each call that stores a page or an observation is its own
+transaction, so a killed crawl loses at most the page in flight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from schemas.action import Action, ParseWarning
+from schemas.run import ObservationOutcome, RunOutcome
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A raw response as the archive holds it (body is None for a 304 or a failed fetch)."""
+
+    page_id: int
+    url: str
+    status: int | None
+    headers: Mapping[str, str]
+    body: bytes | None
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional GET needs from the last successful fetch of a URL, plus that fetch's page."""
+
+    etag: str | None
+    last_modified: str | None
+    page_id: int
+
+
+class ArchiveWriter(Protocol):
+    def begin_run(
+        self,
+        site: str,
+        start_url: str,
+        plan_path: str = "",
+        language: str = "fi",
+        resumed_from: int | None = None,
+        started_at: dt.datetime | None = None,
+    ) -> int:
+        """Open a run; marks any earlier run of the same site still 'running' as 'interrupted'."""
+        ...
+
+    def store_page(
+        self,
+        run_id: int,
+        url: str,
+        status: int | None,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        fetched_at: dt.datetime | None = None,
+        error: str | None = None,
+    ) -> int:
+        """Store one fetch (raw bytes deduplicated by sha256) and return its page id."""
+        ...
+
+    def store_observation(
+        self,
+        run_id: int,
+        page_id: int | None,
+        outcome: ObservationOutcome,
+        *,
+        url: str,
+        identifier: str | None = None,
+        record: Action | None = None,
+        error: str | None = None,
+        reason: str | None = None,
+        warnings: Sequence[ParseWarning] = (),
+        position: int | None = None,
+    ) -> None:
+        """Record what one action looked like in this run; a record whose hash differs from the current version
+        closes that version and opens a new one (cause 'crawl')."""
+        ...
+
+    def end_run(
+        self,
+        run_id: int,
+        outcome: RunOutcome,
+        reason: str | None = None,
+        counts: Mapping[str, int] | None = None,
+    ) -> None:
+        """Close the run. A complete run closes, as gone, every current action it did not observe; a partial run
+        records the ones it did not reach as 'not_reached' and closes nothing."""
+        ...
+
+    def last_interrupted_run(self, site: str, start_url: str) -> int | None:
+        """The most recent run of this site that never ended (to resume from)."""
+        ...
+
+    def stored_pages(self, run_id: int) -> dict[str, StoredPage]:
+        """The pages a run already stored, by URL (the last one per URL), so a resume never refetches them."""
+        ...
+
+    def validators(self, site: str) -> dict[str, Validators]:
+        """ETag / Last-Modified of the last 200 response per URL of a site, for conditional GET."""
+        ...
+
+    def page(self, page_id: int) -> StoredPage:
+        """One stored page with its body (for a 304: the body it confirmed)."""
+        ...

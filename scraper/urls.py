@@ -1,0 +1,84 @@
+"""Kausal Watch URL shapes, shared by the parser and the crawler.
+
+Public action URLs are `https://<host>[/<lang>][/<plan base path>]/actions/<identifier>`; Helsinki's 2019 test
+instance used the singular `/action/`. Identifiers may be dotted or alphanumeric and are URL-encoded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+LANGUAGES = ("fi", "sv", "en")
+_LANG_SEGMENT = re.compile(r"^[a-z]{2}(?:-[A-Za-z]{2})?$")
+ACTION_PATH = re.compile(
+    r"^(?P<prefix>(?:/[^/?#]+)*?)/(?P<kind>actions|action)/(?P<ident>[^/?#]+)/?$"
+)
+
+
+@dataclass(frozen=True)
+class ActionLocation:
+    """Where an action lives: what identifies it in the archive, read off its URL."""
+
+    site: str
+    plan_path: str
+    language: str | None
+    identifier: str
+    kind: str  # "actions" or "action"
+
+
+def site_of(url: str) -> str:
+    """Host, with the port when it is not the scheme's default (the replica runs on 127.0.0.1:PORT)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
+        return f"{host}:{port}"
+    return host
+
+
+def origin_of(url: str) -> tuple[str, str]:
+    """(scheme, site): the unit the crawler may never leave."""
+    return (urlsplit(url).scheme.lower(), site_of(url))
+
+
+def canonical(url: str) -> str:
+    """Absolute URL without query or fragment, trailing slash dropped from the path."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
+
+
+def absolute(base: str, href: str) -> str:
+    return urljoin(base, href.strip())
+
+
+def split_prefix(prefix: str) -> tuple[str | None, str]:
+    """`/en/lumo` → ("en", "/lumo"); `/lumo` → (None, "/lumo")."""
+    segments = [s for s in prefix.split("/") if s]
+    language = None
+    if segments and _LANG_SEGMENT.match(segments[0]) and segments[0][:2].lower() in LANGUAGES:
+        language = segments[0][:2].lower()
+        segments = segments[1:]
+    return language, ("/" + "/".join(segments)) if segments else ""
+
+
+def action_location(url: str) -> ActionLocation | None:
+    """The action an URL points at, or None when it is not an action page URL (lists, indicators, …)."""
+    parts = urlsplit(url)
+    match = ACTION_PATH.match(parts.path)
+    if not match:
+        return None
+    language, plan_path = split_prefix(match["prefix"])
+    return ActionLocation(
+        site=site_of(url),
+        plan_path=plan_path,
+        language=language,
+        identifier=unquote(match["ident"]),
+        kind=match["kind"],
+    )
+
+
+def is_action_url(url: str) -> bool:
+    return action_location(url) is not None

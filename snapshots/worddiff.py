@@ -79,7 +79,7 @@ def _absorb_spaces(segments: list[Segment]) -> list[Segment]:
             if seg.op == "equal" and seg.text.isspace() and "\n" not in seg.text:
                 before, after = segments[i - 1], segments[i + 1]
                 if before.op != "equal" and after.op != "equal":
-                    merged = _fold(segments[:i - 1], before, seg.text, after, segments[i + 2:])
+                    merged = _fold(segments[: i - 1], before, seg.text, after, segments[i + 2 :])
                     if merged is not None:
                         segments = merged
                         changed = True

@@ -1,0 +1,159 @@
+"""The shapes every renderer (text, Markdown, JSON, HTML) draws from: runs, a plan diff, an action's history.
+
+Kept apart from the queries so that renderers can be tested on hand-made data and the JSON contract lives in
+one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemas.dates import HELSINKI
+from snapshots.diff import ActionChange
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    site: str
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None = None
+    outcome: str = "complete"
+    plan_path: str = ""
+    start_url: str | None = None
+    reason: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.outcome == "complete"
+
+    def when(self) -> str:
+        """The run's start in Helsinki time, to the minute: what a reader compares with the site's dates."""
+        return local_time(self.started_at)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "site": self.site,
+            "plan_path": self.plan_path,
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at),
+            "outcome": self.outcome,
+        }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def local_time(value: dt.datetime | None) -> str:
+    if value is None:
+        return "?"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass
+class PlanDiff:
+    """What changed across a plan between two runs. `unknown` lists actions whose state a partial or failed
+    run could not tell; `complete` is False whenever either side is not a complete run, and renderers then
+    say "unknown", never "no changes"."""
+
+    from_run: RunInfo
+    to_run: RunInfo
+    changes: list[ActionChange]
+    unknown: list[str] = field(default_factory=list)
+    hidden_reparse: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.from_run.complete and self.to_run.complete
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "status": sum(1 for c in self.changes if c.status_changed),
+            "added": sum(1 for c in self.changes if c.change == "added"),
+            "removed": sum(1 for c in self.changes if c.change == "removed"),
+            "modified": sum(1 for c in self.changes if c.change == "modified"),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from": self.from_run.to_json(),
+            "to": self.to_run.to_json(),
+            "complete": self.complete,
+            "unknown": self.unknown,
+            "hidden_reparse_changes": self.hidden_reparse,
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+@dataclass
+class HistoryStep:
+    """One version of an action and how it came to be: the change from the previous version (None for the
+    first one), and the window in which that change happened: the last run that saw the old value and the
+    first run that saw the new one. The change happened somewhere between the two; no archive can know
+    better."""
+
+    version: int
+    record: dict[str, Any] | None
+    valid_from: dt.datetime | None
+    valid_to: dt.datetime | None
+    first_run: RunInfo | None
+    last_run: RunInfo | None
+    cause: str
+    change: ActionChange | None
+    last_seen_old: RunInfo | None = None
+    gone_reason: str | None = None
+
+    @property
+    def updated_at(self) -> str | None:
+        return None if self.record is None else self.record.get("updated_at")
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "version": self.version,
+            "kind": "removed"
+            if self.record is None
+            else ("first" if self.change is None else self.change.change),
+            "valid_from": _iso(self.valid_from),
+            "valid_to": _iso(self.valid_to),
+            "cause": self.cause,
+            "updated_at": self.updated_at,
+            "window": {
+                "last_seen_old": None if self.last_seen_old is None else self.last_seen_old.to_json(),
+                "first_seen_new": None if self.first_run is None else self.first_run.to_json(),
+            },
+            "last_run": None if self.last_run is None else self.last_run.to_json(),
+            "fields": {} if self.change is None else {k: v.to_json() for k, v in self.change.fields.items()},
+        }
+        if self.record is None:
+            out["reason"] = self.gone_reason
+        else:
+            out["record"] = self.record
+        return out
+
+
+@dataclass
+class History:
+    identifier: str
+    name: str
+    site: str
+    plan_path: str
+    language: str
+    url: str | None
+    steps: list[HistoryStep]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "identifier": self.identifier,
+            "name": self.name,
+            "site": self.site,
+            "plan_path": self.plan_path,
+            "language": self.language,
+            "url": self.url,
+            "versions": [s.to_json() for s in self.steps],
+        }

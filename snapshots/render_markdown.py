@@ -1,0 +1,155 @@
+"""Plan diffs and histories as Markdown, to paste into an article draft or a GitHub issue.
+
+Every string from a page is escaped so it stays text: Markdown punctuation is backslash-escaped and `<`, `>`,
+`&` become entities, so a page carrying `<script>` or `[x](javascript:…)` renders as those characters. Only
+http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+import re
+
+from snapshots.change_model import History, HistoryStep, PlanDiff, RunInfo
+from snapshots.diff import ActionChange, FieldChange
+from snapshots.render_common import (
+    describe_item,
+    field_label,
+    fmt_value,
+    safe_url,
+    status_detail,
+    uses_word_diff,
+)
+from snapshots.worddiff import clip, word_diff
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+
+
+def md(text: object) -> str:
+    """Inline-safe Markdown text: one line, punctuation escaped, HTML characters as entities."""
+    s = " ".join(str(text).split())
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def md_link(text: object, url: object) -> str:
+    href = safe_url(url)
+    if href is None:
+        return md(text)
+    href = href.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{md(text)}](<{href}>)"
+
+
+def _mark(text: str, marker: str) -> str:
+    """Wrap in emphasis markers without touching the surrounding spaces (`~~ x~~` would not render)."""
+    stripped = text.strip()
+    if not stripped:
+        return text
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() else ""
+    return f"{lead}{marker}{md(stripped)}{marker}{trail}"
+
+
+def _words(change: FieldChange) -> str:
+    out = []
+    for seg in clip(word_diff(change.old, change.new)):
+        if seg.op == "equal":
+            out.append(_mark(seg.text, "") if seg.text.strip() else " ")
+        else:
+            out.append(_mark(seg.text, "~~" if seg.op == "delete" else "**"))
+    return "".join(out).strip()
+
+
+def field_lines(name: str, change: FieldChange) -> list[str]:
+    label = field_label(name)
+    if name == "status":
+        old, new = status_detail(change)
+        return [f"- **{label}**: {md(old)} → **{md(new)}**"]
+    if change.items is not None:
+        lines = [f"- **{label}**:"]
+        for op in change.items:
+            item = describe_item(name, op)
+            detail = f" ({md(item.detail)})" if item.detail else ""
+            lines.append(f"  - {md(item.verb)}: *{md(item.label)}*{detail}")
+        return lines
+    if uses_word_diff(change):
+        return [f"- **{label}**: {_words(change)}"]
+    old, new = fmt_value(name, change.old), fmt_value(name, change.new)
+    if name in ("url", "previous_url", "next_url"):
+        return [f"- **{label}**: {md_link(old, change.old)} → {md_link(new, change.new)}"]
+    return [f"- **{label}**: ~~{md(old)}~~ → **{md(new)}**"]
+
+
+def _run(run: RunInfo) -> str:
+    return f"run {run.id} ({run.when()}, {run.outcome})"
+
+
+def render_change(change: ActionChange, level: str = "###") -> list[str]:
+    title = md_link(f"{change.identifier} {change.name}", change.url)
+    if change.change == "added":
+        return [f"{level} Added: {title}", ""]
+    if change.change == "removed":
+        return [f"{level} Removed: {title}", "", f"Why: {md(change.reason or 'not recorded')}", ""]
+    lines = [f"{level} {title}", ""]
+    if change.cause != "crawl":
+        lines += [f"*Cause: {md(change.cause)}*", ""]
+    for name, fc in change.fields.items():
+        lines.extend(field_lines(name, fc))
+    lines.append("")
+    return lines
+
+
+def render_diff_markdown(diff: PlanDiff) -> str:
+    site = md(diff.to_run.site + diff.to_run.plan_path)
+    lines = [f"## Changes in {site}", "", f"From {_run(diff.from_run)} to {_run(diff.to_run)}.", ""]
+    if not diff.complete:
+        bad = ", ".join(f"run {r.id} is {r.outcome}" for r in (diff.from_run, diff.to_run) if not r.complete)
+        lines += [f"> **Incomplete:** {bad}. Actions it did not reach are *unknown*, not unchanged.", ""]
+    if diff.unknown:
+        lines += [f"> Unknown (not reached): {md(', '.join(diff.unknown))}", ""]
+    n = diff.counts()
+    if diff.changes:
+        lines += [
+            f"**{len(diff.changes)} actions changed**: {n['status']} status changes · {n['added']} added · "
+            f"{n['removed']} removed · {n['modified']} modified",
+            "",
+        ]
+    else:
+        lines += ["No changes." if diff.complete else "No changes among the actions both runs reached.", ""]
+    for change in diff.changes:
+        lines.extend(render_change(change))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _window(step: HistoryStep) -> str:
+    old = f"run {step.last_seen_old.id} ({step.last_seen_old.when()})" if step.last_seen_old else "?"
+    new = f"run {step.first_run.id} ({step.first_run.when()})" if step.first_run else "?"
+    return f"between {old} and {new}"
+
+
+def render_history_markdown(history: History) -> str:
+    lines = [
+        f"## {md_link(f'{history.identifier} {history.name}', history.url)}",
+        "",
+        f"{md(history.site + history.plan_path)} · {len(history.steps)} versions",
+        "",
+    ]
+    for step in history.steps:
+        updated = f" · Tietoja päivitetty {md(step.updated_at)}" if step.updated_at else ""
+        cause = f" · cause: {md(step.cause)}" if step.cause != "crawl" else ""
+        if step.record is None:
+            lines += [
+                f"### Removed {_window(step)}",
+                "",
+                f"Why: {md(step.gone_reason or 'not recorded')}",
+                "",
+            ]
+            continue
+        if step.change is None:
+            first = f"run {step.first_run.id} ({step.first_run.when()})" if step.first_run else "?"
+            lines += [f"### v{step.version}: first seen in {first}{updated}{cause}", ""]
+            continue
+        lines += [f"### v{step.version}: changed {_window(step)}{updated}{cause}", ""]
+        for name, fc in step.change.fields.items():
+            lines.extend(field_lines(name, fc))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

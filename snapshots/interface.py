@@ -1,7 +1,7 @@
 """The one narrow interface through which the crawler (and benchmarks, and imports) write into the archive.
 
-The crawler never writes SQL; it calls these methods. Each call that stores a page or an observation is its own
-transaction, so a killed crawl loses at most the page in flight.
+The crawler never writes SQL; it calls these methods. Each call that stores a page or an observation is its
+own transaction, so a killed crawl loses at most the page in flight.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from schemas.action import Action, ParseWarning
-from schemas.run import ObservationOutcome, RunOutcome
+from schemas.run import ObservationOutcome, RunOutcome, VersionCause
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,10 @@ class ArchiveWriter(Protocol):
         language: str = "fi",
         resumed_from: int | None = None,
         started_at: dt.datetime | None = None,
+        cause: VersionCause = "crawl",
     ) -> int:
-        """Open a run; marks any earlier run of the same site still 'running' as 'interrupted'."""
+        """Open a run; marks any earlier run of the same site still 'running' as 'interrupted'.
+        `cause` labels the versions this run opens ('import' for a WARC backfill)."""
         ...
 
     def store_page(
@@ -75,8 +77,8 @@ class ArchiveWriter(Protocol):
         warnings: Sequence[ParseWarning] = (),
         position: int | None = None,
     ) -> None:
-        """Record what one action looked like in this run; a record whose hash differs from the current version
-        closes that version and opens a new one (cause 'crawl')."""
+        """Record what one action looked like in this run; a record whose hash differs from the current
+        version closes that version and opens a new one (cause 'crawl')."""
         ...
 
     def end_run(
@@ -85,9 +87,10 @@ class ArchiveWriter(Protocol):
         outcome: RunOutcome,
         reason: str | None = None,
         counts: Mapping[str, int] | None = None,
+        finished_at: dt.datetime | None = None,
     ) -> None:
-        """Close the run. A complete run closes, as gone, every current action it did not observe; a partial run
-        records the ones it did not reach as 'not_reached' and closes nothing."""
+        """Close the run. A complete run closes, as gone, every current action it did not observe; a partial
+        run records the ones it did not reach as 'not_reached' and closes nothing."""
         ...
 
     def last_interrupted_run(self, site: str, start_url: str) -> int | None:
@@ -104,4 +107,13 @@ class ArchiveWriter(Protocol):
 
     def page(self, page_id: int) -> StoredPage:
         """One stored page with its body (for a 304: the body it confirmed)."""
+        ...
+
+    def release(self) -> None:
+        """Close the DuckDB connection but keep the write lock: call before a polite pause so readers
+        (`vahti runs`, `vahti sql`) get in; the next write reopens it."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection and the write lock (also on `with` exit)."""
         ...

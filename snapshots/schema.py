@@ -1,0 +1,204 @@
+"""The archive's tables, and the ordered migrations that bring any older archive up to date in place.
+
+Every change to the tables is a new entry at the end of MIGRATIONS, never an edit of an old one: an archive
+written by any earlier vahti replays exactly the steps it missed. An archive from a newer vahti is refused
+before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from schemas.errors import ArchiveError
+
+_V1 = [
+    """CREATE TABLE schema_version (
+        version INTEGER NOT NULL,
+        applied_at TIMESTAMPTZ NOT NULL,
+        description VARCHAR NOT NULL)""",
+    """CREATE TABLE runs (
+        id BIGINT NOT NULL,
+        site VARCHAR NOT NULL,
+        plan_path VARCHAR NOT NULL,
+        language VARCHAR NOT NULL,
+        start_url VARCHAR NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ,
+        outcome VARCHAR NOT NULL,
+        reason VARCHAR,
+        resumed_from BIGINT,
+        cause VARCHAR NOT NULL DEFAULT 'crawl',
+        pages INTEGER,
+        parsed INTEGER,
+        unchanged INTEGER,
+        parse_failed INTEGER,
+        gone INTEGER,
+        fetch_failed INTEGER,
+        refused INTEGER,
+        not_reached INTEGER,
+        versions_added INTEGER,
+        counts JSON)""",
+    """CREATE TABLE bodies (
+        sha256 VARCHAR PRIMARY KEY,
+        size BIGINT NOT NULL,
+        zstd BLOB NOT NULL)""",
+    """CREATE TABLE pages (
+        id BIGINT NOT NULL,
+        run_id BIGINT NOT NULL,
+        url VARCHAR NOT NULL,
+        fetched_at TIMESTAMPTZ NOT NULL,
+        status INTEGER,
+        headers JSON,
+        sha256 VARCHAR,
+        size BIGINT,
+        error VARCHAR)""",
+    """CREATE TABLE observations (
+        id BIGINT NOT NULL,
+        run_id BIGINT NOT NULL,
+        page_id BIGINT,
+        site VARCHAR NOT NULL,
+        plan_path VARCHAR NOT NULL,
+        language VARCHAR NOT NULL,
+        identifier VARCHAR,
+        url VARCHAR NOT NULL,
+        outcome VARCHAR NOT NULL,
+        error VARCHAR,
+        reason VARCHAR,
+        warnings JSON,
+        position INTEGER,
+        record_hash VARCHAR,
+        version_id BIGINT)""",
+    """CREATE TABLE action_versions (
+        id BIGINT NOT NULL,
+        site VARCHAR NOT NULL,
+        plan_path VARCHAR NOT NULL,
+        language VARCHAR NOT NULL,
+        identifier VARCHAR NOT NULL,
+        valid_from TIMESTAMPTZ NOT NULL,
+        valid_to TIMESTAMPTZ,
+        first_run BIGINT,
+        last_run BIGINT,
+        closed_run BIGINT,
+        record_hash VARCHAR NOT NULL,
+        parser_version VARCHAR NOT NULL,
+        cause VARCHAR NOT NULL,
+        gone_reason VARCHAR,
+        record JSON NOT NULL,
+        url VARCHAR,
+        name VARCHAR,
+        lead VARCHAR,
+        description VARCHAR,
+        official_description VARCHAR,
+        official_description_label VARCHAR,
+        official_description_source VARCHAR,
+        status_label VARCHAR,
+        status_identifier VARCHAR,
+        implementation_phase VARCHAR,
+        completion INTEGER,
+        impact VARCHAR,
+        schedule VARCHAR,
+        updated_at DATE,
+        previous_url VARCHAR,
+        next_url VARCHAR,
+        test_instance BOOLEAN,
+        categories VARCHAR[])""",
+    """CREATE TABLE action_changes (
+        id BIGINT NOT NULL,
+        site VARCHAR NOT NULL,
+        plan_path VARCHAR NOT NULL,
+        language VARCHAR NOT NULL,
+        identifier VARCHAR NOT NULL,
+        field VARCHAR NOT NULL,
+        old JSON,
+        new JSON,
+        run_id BIGINT,
+        changed_at TIMESTAMPTZ NOT NULL,
+        cause VARCHAR NOT NULL,
+        old_version BIGINT,
+        new_version BIGINT NOT NULL)""",
+    "CREATE VIEW actions_current AS SELECT * FROM action_versions WHERE valid_to IS NULL",
+]
+
+_V2 = [
+    # Task counts as typed columns: "whose tasks slipped" and "how many are done" without unnesting JSON.
+    "ALTER TABLE action_versions ADD COLUMN tasks_total INTEGER",
+    "ALTER TABLE action_versions ADD COLUMN tasks_done INTEGER",
+    "ALTER TABLE action_versions ADD COLUMN tasks_in_progress INTEGER",
+    "ALTER TABLE action_versions ADD COLUMN tasks_todo INTEGER",
+    """UPDATE action_versions SET
+        tasks_total = json_array_length(record -> '$.tasks'),
+        tasks_done = len(list_filter(CAST(json_extract_string(record, '$.tasks[*].state') AS VARCHAR[]),
+                                      lambda s: s = 'done')),
+        tasks_in_progress = len(list_filter(
+            CAST(json_extract_string(record, '$.tasks[*].state') AS VARCHAR[]), lambda s: s = 'in_progress')),
+        tasks_todo = len(list_filter(CAST(json_extract_string(record, '$.tasks[*].state') AS VARCHAR[]),
+                                      lambda s: s = 'todo'))""",
+    "CREATE OR REPLACE VIEW actions_current AS SELECT * FROM action_versions WHERE valid_to IS NULL",
+]
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _statements(statements: list[str]) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    def apply(con: duckdb.DuckDBPyConnection) -> None:
+        for sql in statements:
+            con.execute(sql)
+
+    return apply
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "runs, pages, bodies, observations, action_versions, action_changes", _statements(_V1)),
+    Migration(2, "task counts as typed columns of action_versions", _statements(_V2)),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The archive's schema version; None for an empty file; ArchiveError for a DuckDB file not ours."""
+    tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "schema_version" not in tables:
+        if tables:
+            raise ArchiveError("this DuckDB file is not a vahti archive (no schema_version table)")
+        return None
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def check_supported(db: Path, version: int | None) -> None:
+    if version is not None and version > SCHEMA_VERSION:
+        raise ArchiveError(
+            f"{db} uses archive schema v{version}, newer than this vahti (v{SCHEMA_VERSION}): upgrade vahti"
+        )
+
+
+def migrate(con: duckdb.DuckDBPyConnection, db: Path, upto: int = SCHEMA_VERSION) -> int:
+    """Apply every missing migration up to `upto`, each in its own transaction; returns the new version."""
+    version = current_version(con)
+    check_supported(db, version)
+    have = version or 0
+    for migration in MIGRATIONS:
+        if have < migration.version <= upto:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                migration.apply(con)
+                con.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, ?)",
+                    [migration.version, dt.datetime.now(dt.UTC), migration.description],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            have = migration.version
+    return have

@@ -1,0 +1,426 @@
+"""The archive writer: the one implementation of `snapshots.interface.ArchiveWriter`.
+
+Each stored page and each observation is its own transaction (a killed crawl loses at most the page in
+flight). The write lock is held for the writer's whole life, the DuckDB connection only until `release()`,
+which the crawler calls before each polite pause so `vahti runs` and `vahti sql` can read in between. `bulk()`
+trades that granularity for speed (one transaction per run, rows through DuckDB appenders) for benchmarks and
+imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import zstandard
+
+from schemas.action import Action, ParseWarning
+from schemas.run import OBSERVATION_OUTCOMES, RUN_OUTCOMES, ObservationOutcome, RunOutcome, VersionCause
+from snapshots.db import WRITE_RETRY_SECONDS, WriteLock, connect_read, connect_write
+from snapshots.interface import StoredPage, Validators
+from snapshots.ledger import Latest, Ledger, RunInfo
+from snapshots.schema import check_supported, current_version, migrate
+
+GONE_UNLISTED = "removed from the chain and the list"
+_ZSTD_LEVEL = 12
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime:
+    """Aware timestamps everywhere; a naive one is taken as UTC (what the crawler's clock means)."""
+    if value is None:
+        return dt.datetime.now(dt.UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+class Archive(Ledger):
+    """Writes runs, pages, observations and versions; see `Ledger` for the version bookkeeping."""
+
+    def __init__(self, path: Path | str, retry_seconds: float = WRITE_RETRY_SECONDS) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._retry = retry_seconds
+        self._lock = WriteLock(self.path)
+        self._lock.acquire()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._bulk = False
+        self._appenders: dict[str, Any] = {}
+        self._ids: dict[str, int] = {}
+        self._known_bodies: set[str] = set()
+        self._last_sha: dict[tuple[str, str], str] = {}
+        self._zstd = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
+        try:
+            self._refuse_newer()
+            self.con()
+        except BaseException:
+            self.close()
+            raise
+
+    # --- connection --------------------------------------------------------------------------------------
+    def _refuse_newer(self) -> None:
+        """Look before writing: an archive from a newer vahti must stay byte-for-byte untouched."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        probe = connect_read(self.path, self._retry)
+        try:
+            check_supported(self.path, current_version(probe))
+        finally:
+            probe.close()
+
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The write connection, reopened lazily after `release()`."""
+        if self._con is None:
+            con = connect_write(self.path, self._retry)
+            try:
+                migrate(con, self.path)
+                if not self._ids:
+                    for table in ("runs", "pages", "observations", "action_versions", "action_changes"):
+                        row = con.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+                        self._ids[table] = int(row[0]) if row else 0
+            except BaseException:
+                con.close()
+                raise
+            self._con = con
+        return self._con
+
+    def release(self) -> None:
+        """Let readers in (the write lock stays held); the next write reopens the file."""
+        if self._con is not None and not self._bulk:
+            self._con.close()
+            self._con = None
+
+    def close(self) -> None:
+        if self._bulk:
+            self._bulk = False
+            if self._con is not None:
+                self._con.execute("ROLLBACK")
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        self._lock.release()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _txn(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self.con()
+        if self._bulk:
+            yield con
+            return
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    @contextmanager
+    def bulk(self) -> Iterator[Archive]:
+        """One transaction per run and appenders for pages and observations (commit at each `end_run`)."""
+        con = self.con()
+        con.execute("BEGIN TRANSACTION")
+        self._bulk = True
+        self._appenders = {name: con.appender(name) for name in ("pages", "observations")}
+        try:
+            yield self
+        except BaseException:
+            self._bulk = False
+            self._appenders = {}
+            con.execute("ROLLBACK")
+            raise
+        self._flush()
+        self._bulk = False
+        self._appenders = {}
+        con.execute("COMMIT")
+
+    def _flush(self) -> None:
+        for appender in self._appenders.values():
+            appender.flush()
+
+    def _insert(self, table: str, row: list[Any]) -> None:
+        if self._bulk and table in self._appenders:
+            self._appenders[table].append_row(*row)
+        else:
+            marks = ", ".join("?" * len(row))
+            self.con().execute(f"INSERT INTO {table} VALUES ({marks})", row)
+
+    def _next_id(self, table: str) -> int:
+        self.con()
+        self._ids[table] += 1
+        return self._ids[table]
+
+    # --- runs ----------------------------------------------------------------------------------------------
+    def begin_run(
+        self,
+        site: str,
+        start_url: str,
+        plan_path: str = "",
+        language: str = "fi",
+        resumed_from: int | None = None,
+        started_at: dt.datetime | None = None,
+        cause: VersionCause = "crawl",
+    ) -> int:
+        started = _utc(started_at)
+        with self._txn() as con:
+            run_id = self._next_id("runs")
+            con.execute(
+                "UPDATE runs SET outcome = 'interrupted', finished_at = coalesce(finished_at, ?),"
+                " reason = coalesce(reason, ?) WHERE site = ? AND outcome = 'running'",
+                [started, f"never finished; run {run_id} began after it", site],
+            )
+            con.execute(
+                "INSERT INTO runs (id, site, plan_path, language, start_url, started_at, outcome,"
+                " resumed_from, cause) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+                [run_id, site, plan_path, language, start_url, started, resumed_from, cause],
+            )
+        self._runs[run_id] = RunInfo(run_id, site, plan_path, language, started, cause)
+        return run_id
+
+    def _run(self, run_id: int) -> RunInfo:
+        if run_id not in self._runs:
+            row = self.con().execute(
+                "SELECT site, plan_path, language, started_at, cause FROM runs WHERE id = ?", [run_id]
+            ).fetchone()
+            if row is None:
+                raise ValueError(f"no run {run_id} in the archive")
+            self._runs[run_id] = RunInfo(run_id, row[0], row[1], row[2], _utc(row[3]), row[4])
+        return self._runs[run_id]
+
+    def end_run(
+        self,
+        run_id: int,
+        outcome: RunOutcome,
+        reason: str | None = None,
+        counts: Mapping[str, int] | None = None,
+        finished_at: dt.datetime | None = None,
+    ) -> None:
+        if outcome not in RUN_OUTCOMES or outcome == "running":
+            raise ValueError(f"a run cannot end as {outcome!r}")
+        run = self._run(run_id)
+        finished = max(_utc(finished_at), run.started_at)
+        with self._txn() as con:
+            if self._bulk:
+                self._flush()
+            seen = self._observed(run_id)
+            for scope in {run.scope, *seen}:
+                observed = seen.get(scope, set())
+                for identifier, latest in list(self._scope(scope).items()):
+                    if not latest.open or identifier in observed:
+                        continue
+                    url = latest.url or ""
+                    if outcome == "complete":
+                        self._close(latest, run, GONE_UNLISTED)
+                        self._observe_row(run, None, "gone", scope, identifier, url, reason=GONE_UNLISTED)
+                    else:
+                        self._observe_row(run, None, "not_reached", scope, identifier, url)
+            if self._bulk:
+                self._flush()
+                con.execute(
+                    "UPDATE action_versions SET last_run = ? WHERE id IN"
+                    " (SELECT version_id FROM observations WHERE run_id = ? AND version_id IS NOT NULL)",
+                    [run_id, run_id],
+                )
+            tally = dict.fromkeys(OBSERVATION_OUTCOMES, 0)
+            for name, number in con.execute(
+                "SELECT outcome, count(*) FROM observations WHERE run_id = ? GROUP BY outcome", [run_id]
+            ).fetchall():
+                tally[name] = int(number)
+            pages = con.execute("SELECT count(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()
+            added = con.execute(
+                "SELECT count(*) FROM action_versions WHERE first_run = ?", [run_id]
+            ).fetchone()
+            extra = {**tally, **(counts or {})}
+            con.execute(
+                "UPDATE runs SET finished_at = ?, outcome = ?, reason = ?, pages = ?, parsed = ?,"
+                " unchanged = ?, parse_failed = ?, gone = ?, fetch_failed = ?, refused = ?, not_reached = ?,"
+                " versions_added = ?, counts = ? WHERE id = ?",
+                [finished, outcome, reason, pages[0] if pages else 0, tally["parsed"], tally["unchanged"],
+                 tally["parse_failed"], tally["gone"], tally["fetch_failed"], tally["refused"],
+                 tally["not_reached"], added[0] if added else 0, json.dumps(extra), run_id],
+            )
+            if self._bulk:
+                con.execute("COMMIT")
+                con.execute("BEGIN TRANSACTION")
+
+    def _observed(self, run_id: int) -> dict[tuple[str, str, str], set[str]]:
+        seen: dict[tuple[str, str, str], set[str]] = {}
+        for site, plan_path, language, identifier in self.con().execute(
+            "SELECT DISTINCT site, plan_path, language, identifier FROM observations"
+            " WHERE run_id = ? AND identifier IS NOT NULL",
+            [run_id],
+        ).fetchall():
+            seen.setdefault((site, plan_path, language), set()).add(identifier)
+        return seen
+
+    # --- pages ---------------------------------------------------------------------------------------------
+    def store_page(
+        self,
+        run_id: int,
+        url: str,
+        status: int | None,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        fetched_at: dt.datetime | None = None,
+        error: str | None = None,
+    ) -> int:
+        run = self._run(run_id)
+        sha: str | None = None
+        size: int | None = None
+        with self._txn() as con:
+            if body is not None:
+                sha, size = hashlib.sha256(body).hexdigest(), len(body)
+                if sha not in self._known_bodies:
+                    if con.execute("SELECT 1 FROM bodies WHERE sha256 = ?", [sha]).fetchone() is None:
+                        packed = self._zstd.compress(body)
+                        con.execute("INSERT INTO bodies VALUES (?, ?, ?)", [sha, size, packed])
+                    self._known_bodies.add(sha)
+            elif status == 304:
+                sha = self._confirmed_sha(run.site, url)
+            page_id = self._next_id("pages")
+            self._insert(
+                "pages",
+                [page_id, run_id, url, _utc(fetched_at), status, json.dumps(dict(headers)), sha, size, error],
+            )
+        if status == 200 and sha is not None:
+            self._last_sha[(run.site, url)] = sha
+        return page_id
+
+    def _confirmed_sha(self, site: str, url: str) -> str | None:
+        """A 304 confirms the body of the last 200 for the URL; point at it so the page keeps its body."""
+        if (site, url) in self._last_sha:
+            return self._last_sha[(site, url)]
+        row = self.con().execute(
+            "SELECT p.sha256 FROM pages p JOIN runs r ON r.id = p.run_id WHERE r.site = ? AND p.url = ?"
+            " AND p.status = 200 AND p.sha256 IS NOT NULL ORDER BY p.id DESC LIMIT 1",
+            [site, url],
+        ).fetchone()
+        return row[0] if row else None
+
+    # --- observations --------------------------------------------------------------------------------------
+    def store_observation(
+        self,
+        run_id: int,
+        page_id: int | None,
+        outcome: ObservationOutcome,
+        *,
+        url: str,
+        identifier: str | None = None,
+        record: Action | None = None,
+        error: str | None = None,
+        reason: str | None = None,
+        warnings: Sequence[ParseWarning] = (),
+        position: int | None = None,
+    ) -> None:
+        if outcome not in OBSERVATION_OUTCOMES:
+            raise ValueError(f"unknown observation outcome {outcome!r}")
+        run = self._run(run_id)
+        scope = (record.site, record.plan_path, record.language) if record else run.scope
+        ident = record.identifier if record else identifier
+        with self._txn():
+            version_id: int | None = None
+            record_hash: str | None = None
+            if record is not None and outcome in ("parsed", "unchanged"):
+                record_hash = record.record_hash()
+                version_id = self._record(run, record, record_hash)
+            elif outcome == "gone" and ident is not None:
+                latest = self._scope(scope).get(ident)
+                if latest is not None and latest.open:
+                    self._close(latest, run, reason or error or "gone")
+            self._observe_row(
+                run, page_id, outcome, scope, ident, url, error=error, reason=reason, warnings=warnings,
+                position=position, record_hash=record_hash, version_id=version_id,
+            )
+
+    def _observe_row(
+        self,
+        run: RunInfo,
+        page_id: int | None,
+        outcome: str,
+        scope: tuple[str, str, str],
+        identifier: str | None,
+        url: str,
+        *,
+        error: str | None = None,
+        reason: str | None = None,
+        warnings: Sequence[ParseWarning] = (),
+        position: int | None = None,
+        record_hash: str | None = None,
+        version_id: int | None = None,
+    ) -> None:
+        notes = json.dumps([w.model_dump() for w in warnings], ensure_ascii=False) if warnings else None
+        self._insert(
+            "observations",
+            [self._next_id("observations"), run.id, page_id, *scope, identifier, url, outcome, error, reason,
+             notes, position, record_hash, version_id],
+        )
+
+    # --- reading back what the crawler needs -------------------------------------------------------------
+    def last_interrupted_run(self, site: str, start_url: str) -> int | None:
+        row = self.con().execute(
+            "SELECT id FROM runs WHERE site = ? AND start_url = ? AND outcome IN ('interrupted', 'running')"
+            " AND id NOT IN (SELECT resumed_from FROM runs WHERE resumed_from IS NOT NULL)"
+            " ORDER BY started_at DESC, id DESC LIMIT 1",
+            [site, start_url],
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def stored_pages(self, run_id: int) -> dict[str, StoredPage]:
+        """Pages of the run and of the runs it resumed, last per URL; a 304 carries the body it confirmed."""
+        chain: list[int] = []
+        current: int | None = run_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            row = self.con().execute("SELECT resumed_from FROM runs WHERE id = ?", [current]).fetchone()
+            current = int(row[0]) if row and row[0] is not None else None
+        rows = self.con().execute(
+            "SELECT url, max(id) FROM pages WHERE run_id IN (SELECT unnest(?::BIGINT[])) GROUP BY url",
+            [chain],
+        ).fetchall()
+        return {url: self.page(int(page_id)) for url, page_id in rows}
+
+    def validators(self, site: str) -> dict[str, Validators]:
+        rows = self.con().execute(
+            "SELECT p.url, p.id, p.headers FROM pages p JOIN runs r ON r.id = p.run_id"
+            " WHERE r.site = ? AND p.status = 200 AND p.sha256 IS NOT NULL"
+            " QUALIFY row_number() OVER (PARTITION BY p.url ORDER BY p.id DESC) = 1",
+            [site],
+        ).fetchall()
+        out = {}
+        for url, page_id, headers in rows:
+            lower = {k.lower(): v for k, v in json.loads(headers or "{}").items()}
+            out[url] = Validators(lower.get("etag"), lower.get("last-modified"), int(page_id))
+        return out
+
+    def page(self, page_id: int) -> StoredPage:
+        if self._bulk:
+            self._flush()
+        row = self.con().execute(
+            "SELECT p.url, p.status, p.headers, b.zstd FROM pages p LEFT JOIN bodies b ON b.sha256 = p.sha256"
+            " WHERE p.id = ?",
+            [page_id],
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no page {page_id} in the archive")
+        body = zstandard.ZstdDecompressor().decompress(row[3]) if row[3] is not None else None
+        return StoredPage(page_id, row[0], row[1], json.loads(row[2] or "{}"), body)
+
+
+def open_writer(path: Path | str) -> Archive:
+    """The writer for the crawler: takes the lock (ArchiveBusy if held), creates or upgrades the archive."""
+    return Archive(path)
+
+
+__all__ = ["GONE_UNLISTED", "Archive", "Latest", "open_writer"]

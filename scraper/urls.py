@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 LANGUAGES = ("fi", "sv", "en")
 _LANG_SEGMENT = re.compile(r"^[a-z]{2}(?:-[A-Za-z]{2})?$")
@@ -82,3 +82,38 @@ def action_location(url: str) -> ActionLocation | None:
 
 def is_action_url(url: str) -> bool:
     return action_location(url) is not None
+
+
+_LIST_PATH = re.compile(r"^(?P<prefix>(?:/[^/?#]+)*?)/(?:actions|action)/?$")
+
+
+def plan_prefix(url: str) -> str | None:
+    """The path before `/actions` of an action or list URL (`/en/lumo`, or "" for the main plan); None otherwise."""
+    path = urlsplit(url).path
+    match = ACTION_PATH.match(path) or _LIST_PATH.match(path)
+    return match["prefix"] if match else None
+
+
+def is_list_url(url: str) -> bool:
+    return _LIST_PATH.match(urlsplit(url).path) is not None
+
+
+def action_list_url(url: str) -> str:
+    """The `/actions` list of the plan an URL belongs to; a site root or unknown page maps to its `/actions`."""
+    parts = urlsplit(url)
+    prefix = plan_prefix(url)
+    if prefix is None:
+        prefix = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), f"{prefix}/actions", "", ""))
+
+
+def action_url_key(url: str) -> str:
+    """One spelling per action URL (canonical, identifier percent-encoded the same way), so the chain, the list
+    and the sitemap agree on which URLs are the same action; other URLs are just made canonical."""
+    location = action_location(url)
+    prefix = plan_prefix(url)
+    if location is None or prefix is None:
+        return canonical(url)
+    parts = urlsplit(url)
+    path = f"{prefix}/{location.kind}/{quote(location.identifier, safe='')}"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))

@@ -1,0 +1,73 @@
+"""`vahti crawl`: walk one plan politely and store a run in the archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import typer
+
+from schemas.errors import UsageError
+from scraper.cli.app import DbOption, app, db_path
+from scraper.crawl import Crawl, CrawlOptions
+from scraper.fetch import DEFAULT_USER_AGENT, Fetcher, FetchPolicy
+from scraper.progress import for_stream
+
+DEFAULT_START_URL = "https://ilmastovahti.hel.fi/actions"
+
+
+def check_start_url(url: str) -> str:
+    """A start URL must be an absolute http(s) URL with a host; anything else is a usage error (exit 2)."""
+    text = url.strip()
+    if not text or any(c.isspace() for c in text):
+        raise UsageError(f"bad start URL {url!r}: it contains spaces or is empty")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError(f"bad start URL {url!r}: {exc}") from exc
+    if parts.scheme.lower() not in ("http", "https"):
+        hint = f" (did you mean https://{text}?)" if not parts.scheme and "." in text.split("/", 1)[0] else ""
+        raise UsageError(f"bad start URL {url!r}: it must start with http:// or https://{hint}")
+    if not parts.hostname:
+        raise UsageError(f"bad start URL {url!r}: no host")
+    if port == 0:
+        raise UsageError(f"bad start URL {url!r}: port 0")
+    return text
+
+
+@app.command("crawl")
+def crawl_command(
+    start_url: str = typer.Argument(
+        DEFAULT_START_URL, help="The plan's action list (…/actions) or any action page of it."
+    ),
+    delay: float = typer.Option(
+        1.0, "--delay", min=0.0, help="Seconds between requests to the host (robots.txt Crawl-delay wins if larger)."
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Start a new run linked to the last interrupted one, reusing the pages it stored."
+    ),
+    max_pages: int | None = typer.Option(
+        None, "--max-pages", min=1, help="Fetch at most N action pages; the run is partial if more remain."
+    ),
+    user_agent: str = typer.Option(DEFAULT_USER_AGENT, "--user-agent", help="User-Agent header to send."),
+    max_failures: int = typer.Option(
+        5, "--max-failures", min=1, help="Stop (run partial) after N action pages in a row fail to fetch."
+    ),
+    max_retry_after: float = typer.Option(
+        300.0, "--max-retry-after", min=0.0,
+        help="Longest Retry-After (seconds) to honour; a server asking for more stops the crawl (partial).",
+    ),
+    db: Path | None = DbOption,
+) -> None:
+    """Walk a plan's prev/next chain (cross-checked with its list and sitemap) and store a run."""
+    url = check_start_url(start_url)
+    if not user_agent.strip():
+        raise UsageError("--user-agent must not be empty")
+    policy = FetchPolicy(user_agent=user_agent.strip(), delay=delay, max_retry_after=max_retry_after)
+    options = CrawlOptions(max_pages=max_pages, max_failures=max_failures, resume=resume)
+    from snapshots.store import open_writer
+
+    with open_writer(db_path(db)) as writer, Fetcher(url, policy) as fetcher:
+        summary = Crawl(fetcher, writer, url, options, progress=for_stream()).run()
+    raise typer.Exit(summary.exit_code)

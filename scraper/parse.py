@@ -1,17 +1,34 @@
-"""Turn one Kausal Watch action page into an Action record.
+"""Turn one Kausal Watch action page (any era, any language) into an Action record.
 
-API (stable): parse_page(html, url) -> ParseResult(action, warnings); parse_action(html, url) -> Action.
-Raises ParseError (or its subclass ActionNotFound) and nothing else.
+Layers: the embedded data (`__NEXT_DATA__` or the V3 flight payload), the visible page read by labels and
+headings, and a merge in which the visible text wins for what is shown. Everything the page labels but the record
+does not model lands in `extra_sections`. The only exceptions that leave this module are ParseError and its
+subclass ActionNotFound.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from schemas.action import Action, ParseWarning
+from pydantic import ValidationError
+from selectolax.lexbor import LexborHTMLParser
+
+from schemas.action import PARSER_VERSION, Action, ParseWarning
+from schemas.text import clean_inline
+from scraper.embedded_fields import map_fields
+from scraper.parse_dom import read_dom
+from scraper.parse_embedded import extract
 from scraper.parse_errors import ActionNotFound, ParseError
+from scraper.parse_merge import merge
+from scraper.urls import action_location, canonical, site_of
 
-__all__ = ["ActionNotFound", "ParseError", "ParseResult", "parse_action", "parse_page"]
+__all__ = ["ActionNotFound", "ParseError", "ParseResult", "decode_html", "parse_action", "parse_page"]
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+_NOT_FOUND_MARKER = "NEXT_HTTP_ERROR_FALLBACK;404"
+_RECORD_FIELDS = set(Action.model_fields)
 
 
 @dataclass
@@ -20,9 +37,109 @@ class ParseResult:
     warnings: list[ParseWarning] = field(default_factory=list)
 
 
+def decode_html(html: bytes) -> tuple[str, str | None]:
+    """Text of the page and a warning when its bytes did not match the declared charset.
+
+    Sites declare UTF-8 and nearly always send it; a page that is not valid UTF-8 is decoded with its declared
+    charset, and failing that as Windows-1252, so that a wrong declaration costs a warning, not the page."""
+    if html.startswith(b"\xef\xbb\xbf"):
+        html = html[3:]
+    try:
+        return html.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(html[:4096])
+    for encoding in ([declared.group(1).decode("ascii", "replace")] if declared else []) + ["cp1252"]:
+        try:
+            return html.decode(encoding), f"page is not valid UTF-8; decoded as {encoding}"
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return html.decode("latin-1"), "page is not valid UTF-8; decoded as latin-1"
+
+
 def parse_page(html: bytes, url: str) -> ParseResult:
-    raise ParseError("parser not implemented yet")
+    try:
+        return _parse(html, url)
+    except ParseError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise ParseError(f"page too deeply nested or too large to parse: {type(exc).__name__}") from None
+    except Exception as exc:  # the contract: a page never crashes the caller with anything but ParseError
+        raise ParseError(f"unexpected page structure ({type(exc).__name__}: {exc})") from exc
 
 
 def parse_action(html: bytes, url: str) -> Action:
     return parse_page(html, url).action
+
+
+def _parse(html: bytes, url: str) -> ParseResult:
+    warnings: list[ParseWarning] = []
+    text, charset_warning = decode_html(html)
+    if charset_warning:
+        warnings.append(ParseWarning(field="page", message=charset_warning))
+    tree = LexborHTMLParser(text)
+    location = action_location(url)
+    has_action_root = tree.css_first('[data-testid="action-page"]') is not None
+    if not has_action_root and _is_not_found(tree):
+        raise ActionNotFound("the site says this action does not exist (not-found page)")
+
+    embedded = extract(tree, location.identifier if location else None)
+    emb_fields: dict[str, Any] | None = map_fields(embedded.data) if embedded is not None else None
+    language = _language(tree, url)
+    dom = read_dom(tree, url, language)
+    warnings.extend(dom.warnings)
+
+    if emb_fields is None and dom.evidence == 0:
+        raise ParseError("not a Kausal Watch action page: no action sections, pager or embedded action data")
+    fields = merge(dom.fields, emb_fields, url, warnings)
+    if not fields.get("name"):
+        raise ParseError("no action name found on the page")
+    if not fields.get("identifier"):
+        raise ParseError("no action identifier found (neither on the page nor in its URL)")
+
+    extra = dict(dom.extra_sections)
+    primary = set(fields["categories"])
+    for type_name, values in dom.category_blocks:
+        if not primary & set(values):
+            extra[type_name] = ", ".join(values)
+        elif not fields["categories"]:
+            fields["categories"] = values
+
+    record: dict[str, Any] = {k: v for k, v in fields.items() if k in _RECORD_FIELDS}
+    record.update(
+        site=site_of(url),
+        plan_path=location.plan_path if location else "",
+        url=canonical(url),
+        language=language,
+        test_instance=bool(dom.fields.get("test_instance")),
+        extra_sections=extra,
+        parser_version=PARSER_VERSION,
+    )
+    try:
+        action = Action.model_validate(record)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise ParseError(f"page data does not fit the record ({where}: {first.get('msg')})") from None
+    return ParseResult(action=action, warnings=warnings)
+
+
+def _is_not_found(tree: LexborHTMLParser) -> bool:
+    for template in tree.css("template[data-dgst]"):
+        if _NOT_FOUND_MARKER in (template.attributes.get("data-dgst") or ""):
+            return True
+    title = tree.css_first("title")
+    heading = tree.css_first("h1")
+    texts = [clean_inline(n.text() or "").casefold() for n in (title, heading) if n is not None]
+    return any(t.startswith(("toimenpidettä ei löydy", "åtgärd hittades inte", "action not found")) for t in texts)
+
+
+def _language(tree: LexborHTMLParser, url: str) -> str:
+    html = tree.css_first("html")
+    lang = ((html.attributes.get("lang") if html is not None else None) or "").strip().lower()[:2]
+    if lang in ("fi", "sv", "en"):
+        return lang
+    location = action_location(url)
+    if location and location.language in ("fi", "sv", "en"):
+        return location.language
+    return "fi"

@@ -1,0 +1,330 @@
+"""Items inside a section: tasks, organisations, contacts, indicators, links, status updates.
+
+Each reader takes the section's nodes and relies on tags, link targets and text shapes (a date, a heading, a
+parenthesised caption), never on hashed class names, so that a redesign that keeps the words keeps the data.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from schemas import vocab
+from schemas.dates import DATE_TEXT, parse_day
+from schemas.text import clean_block, clean_inline
+from scraper.html_text import block_text, inline_text
+from scraper.page_index import HEADING_TAGS
+from scraper.urls import absolute
+
+_STATE_WORDS = re.compile(r"^(?:tehty|tehtävä|gjort|att göra|done|todo)\s*", re.I)
+_ARIA_PREFIX = re.compile(
+    r"^(?:päävastuuorganisaatio|päävastuutaho|huvudansvarig|main responsible|pääyhteyshenkilö|"
+    r"huvudkontaktperson|main contact person)\s*:?\s*",
+    re.I,
+)
+_ORG_SUFFIX_SKIP = ("sähköposti", "e-post", "e-mail")
+
+
+def lines_of(node: LexborNode, skip_roots: frozenset[int] = frozenset()) -> list[str]:
+    """Visible text of a node as lines (paragraphs and line breaks), chrome words dropped."""
+    text = block_text(node, skip_roots)
+    out = []
+    for para in text.split("\n"):
+        line = clean_inline(para)
+        if line and vocab.label_field(line) != vocab.CHROME:
+            out.append(line)
+    return out
+
+
+def top_most(nodes: list[LexborNode], tag: str) -> list[LexborNode]:
+    """Elements of `tag` in the given subtrees that are not nested in another one (task details may hold lists)."""
+    found: list[LexborNode] = []
+    for node in nodes:
+        if node.tag == tag:
+            found.append(node)
+            continue
+        if node.tag == "-text":
+            continue
+        candidates = node.css(tag)
+        seen_ids: set[int] = set()
+        for cand in candidates:
+            parent = cand.parent
+            nested = False
+            while parent is not None and parent.mem_id != node.mem_id:
+                if parent.mem_id in seen_ids:
+                    nested = True
+                    break
+                parent = parent.parent
+            if not nested:
+                found.append(cand)
+                seen_ids.add(cand.mem_id)
+    return found
+
+
+# --- tasks ---------------------------------------------------------------------------------------------------
+def read_task(li: LexborNode, state: str, language: str) -> dict[str, Any] | None:
+    heading = next((n for n in li.traverse() if n.tag in HEADING_TAGS and n.mem_id != li.mem_id), None)
+    if heading is not None:
+        title = inline_text(heading)
+        before, after = _split_around(li, heading)
+        date_text = _first_date(" ".join(before))
+        details = clean_block("\n\n".join(after)) or None
+    else:
+        lines = lines_of(li)
+        if not lines:
+            return None
+        first = _STATE_WORDS.sub("", lines[0])
+        date_text = _first_date(first)
+        rest = lines[1:]
+        title = first
+        if date_text:
+            title = clean_inline(first.split(date_text, 1)[1]).lstrip("|•-–: ").strip()
+            if not title and rest:
+                title, rest = rest[0], rest[1:]
+        details = clean_block("\n\n".join(rest)) or None
+    if not title:
+        return None
+    return {
+        "state": state,
+        "date": parse_day(date_text, language) if date_text else None,
+        "date_text": date_text or "",
+        "title": title,
+        "details": details,
+    }
+
+
+def _first_date(text: str) -> str | None:
+    match = DATE_TEXT.search(_STATE_WORDS.sub("", clean_inline(text)))
+    return match.group(0) if match else None
+
+
+def _split_around(container: LexborNode, marker: LexborNode) -> tuple[list[str], list[str]]:
+    """Text lines of a container before and after one of its descendants (the marker itself excluded)."""
+    text_before: list[str] = []
+    text_after: list[str] = []
+    passed = False
+    marker_ids = {n.mem_id for n in marker.traverse(include_text=True)}
+    for node in container.traverse(include_text=True):
+        if node.mem_id == marker.mem_id:
+            passed = True
+            continue
+        if node.tag != "-text" or node.mem_id in marker_ids or _in_skipped(node, container):
+            continue
+        target = text_after if passed else text_before
+        target.append(node.text_content or "")
+    return ([clean_inline(" ".join(text_before))] if text_before else [], _after_lines(marker, container))
+
+
+def _after_lines(marker: LexborNode, container: LexborNode) -> list[str]:
+    """Paragraph-aware text of everything after the marker inside the container."""
+    out = []
+    node: LexborNode | None = marker
+    while node is not None and node.mem_id != container.mem_id:
+        sibling = node.next
+        while sibling is not None:
+            if sibling.tag == "-text":
+                text = clean_inline(sibling.text_content or "")
+                if text:
+                    out.append(text)
+            elif not (sibling.tag or "").startswith("-"):
+                text = block_text(sibling)
+                lines = [p for p in text.split("\n\n") if vocab.label_field(clean_inline(p)) != vocab.CHROME]
+                if lines:
+                    out.append("\n\n".join(lines))
+            sibling = sibling.next
+        node = node.parent
+    return out
+
+
+def _in_skipped(node: LexborNode, stop: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.mem_id != stop.mem_id:
+        if parent.tag in ("button", "script", "style", "svg", "template"):
+            return True
+        parent = parent.parent
+    return False
+
+
+# --- responsible organisations ------------------------------------------------------------------------------
+def read_organizations(nodes: list[LexborNode]) -> list[dict[str, Any]]:
+    items = top_most(nodes, "li") or top_most(nodes, "a") or _badges(nodes)
+    orgs = []
+    for item in items:
+        anchor = item if item.tag == "a" else item.css_first("a")
+        shown_node = anchor or (_badges([item]) or [item])[0]
+        shown = inline_text(shown_node)
+        if not shown or shown.casefold() in vocab.EMPTY_MARKERS or shown.casefold().startswith(_ORG_SUFFIX_SKIP):
+            continue
+        label = None
+        for candidate in (shown_node, anchor, item):
+            if candidate is not None and candidate.attributes.get("aria-label") is not None:
+                label = candidate.attributes.get("aria-label")
+                break
+        full = full_name_from_label(label, shown)
+        orgs.append({"name": full or shown, "abbreviation": shown if full else None, "role": None})
+    return orgs
+
+
+def full_name_from_label(label: str | None, shown: str) -> str | None:
+    """The full organisation name an aria-label reveals, or None when it says nothing more than the badge."""
+    if label is None:
+        return None
+    rest = _ARIA_PREFIX.sub("", label)
+    if rest.startswith("null "):
+        rest = rest[5:]
+    rest = clean_inline(rest)
+    if rest.startswith(shown + " "):
+        rest = rest[len(shown) + 1 :].strip()
+    if not rest or rest == shown:
+        return None
+    return rest
+
+
+def _badges(nodes: list[LexborNode]) -> list[LexborNode]:
+    found = []
+    for node in nodes:
+        if node.tag == "-text":
+            continue
+        for cand in [node, *node.css(".badge")]:
+            if "badge" in (cand.attributes.get("class") or "").split():
+                found.append(cand)
+    return found
+
+
+# --- contact persons ----------------------------------------------------------------------------------------
+def read_contacts(nodes: list[LexborNode]) -> list[dict[str, Any]]:
+    items = top_most(nodes, "li")
+    groups = [lines_of(li) for li in items] if items else [_lines_of_nodes(nodes)]
+    contacts = []
+    for lines in groups:
+        lines = [
+            ln for ln in lines
+            if not ln.casefold().startswith(_ORG_SUFFIX_SKIP) and "@" not in ln and ln.casefold() != "name"
+        ]
+        if not items:  # no list structure: three lines a person
+            for k in range(0, len(lines), 3):
+                contacts.append(_person(lines[k : k + 3]))
+            continue
+        deduped = [ln for k, ln in enumerate(lines) if k == 0 or ln != lines[k - 1]]
+        if deduped and deduped[0].casefold() not in vocab.EMPTY_MARKERS:
+            contacts.append(_person(deduped))
+    return [c for c in contacts if c["name"]]
+
+
+def _person(lines: list[str]) -> dict[str, Any]:
+    return {
+        "name": lines[0] if lines else "",
+        "title": lines[1] if len(lines) > 1 else None,
+        "organization": lines[2] if len(lines) > 2 else None,
+    }
+
+
+def _lines_of_nodes(nodes: list[LexborNode]) -> list[str]:
+    out: list[str] = []
+    for node in nodes:
+        if node.tag == "-text":
+            text = clean_inline(node.text_content or "")
+            if text:
+                out.append(text)
+        else:
+            out.extend(lines_of(node))
+    return out
+
+
+# --- indicators and links -----------------------------------------------------------------------------------
+def read_indicators(nodes: list[LexborNode], page_url: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    seen: set[tuple[str, str | None]] = set()
+    for node in nodes:
+        if node.tag == "-text":
+            continue
+        anchors = [node] if node.tag == "a" else node.css("a[href]")
+        for anchor in anchors:
+            href = anchor.attributes.get("href") or ""
+            if "/indicators/" not in urlsplit(href).path:
+                continue
+            name: str | None = inline_text(anchor)
+            if not name or vocab.label_field(name) == vocab.CHROME:
+                name = _card_heading(anchor)
+            if name:
+                key = (name, absolute(page_url, href))
+                if key not in seen:
+                    seen.add(key)
+                    found.append({"name": name, "url": key[1]})
+        headings = [node] if node.tag in HEADING_TAGS else [h for h in node.traverse() if h.tag in HEADING_TAGS]
+        for heading in headings:
+            name = inline_text(heading)
+            if name and not any(f["name"] == name for f in found) and vocab.label_field(name) is None:
+                found.append({"name": name, "url": None})
+                seen.add((name, None))
+    return found
+
+
+def _card_heading(anchor: LexborNode) -> str | None:
+    parent = anchor.parent
+    for _ in range(6):
+        if parent is None:
+            return None
+        heading = next((h for h in parent.traverse() if h.tag in HEADING_TAGS), None)
+        if heading is not None:
+            return inline_text(heading) or None
+        parent = parent.parent
+    return None
+
+
+def read_links(nodes: list[LexborNode], page_url: str) -> list[dict[str, str]]:
+    links = []
+    for node in nodes:
+        if node.tag == "-text":
+            continue
+        for anchor in [node] if node.tag == "a" else node.css("a[href]"):
+            href = (anchor.attributes.get("href") or "").strip()
+            title = inline_text(anchor)
+            if href and title and not href.startswith(("javascript:", "#")):
+                links.append({"title": title, "url": absolute(page_url, href)})
+    return links
+
+
+# --- status updates -----------------------------------------------------------------------------------------
+def read_status_updates(nodes: list[LexborNode], language: str) -> list[dict[str, Any]]:
+    updates = []
+    titles = [h for node in nodes if node.tag != "-text" for h in node.traverse() if h.tag in HEADING_TAGS]
+    title_ids = {h.mem_id for h in titles}
+    for heading in titles:
+        container = heading
+        while container.parent is not None:
+            parent = container.parent
+            if any(h.mem_id in title_ids and h.mem_id != heading.mem_id for h in parent.traverse()):
+                break
+            if not any(parent.mem_id == n.mem_id for n in nodes) and parent.tag in ("body", "html"):
+                break
+            container = parent
+            if any(container.mem_id == n.mem_id for n in nodes):
+                break
+        time_node = container.css_first("time")
+        day = None
+        date_text = ""
+        if time_node is not None:
+            day = parse_day(time_node.attributes.get("datetime") or "", language)
+            date_text = inline_text(time_node)
+            day = day or parse_day(date_text, language)
+        before, after = _split_around(container, heading)
+        before_text = clean_inline(" ".join(before).replace(date_text, " ")) if date_text else clean_inline(
+            " ".join(before)
+        )
+        if day is None:
+            found = _first_date(before_text)
+            if found:
+                day = parse_day(found, language)
+                before_text = clean_inline(before_text.replace(found, " "))
+        author = clean_inline(re.sub(r"^name\b", "", before_text)) or None
+        updates.append({
+            "date": day,
+            "author": author,
+            "title": inline_text(heading),
+            "body": clean_block("\n\n".join(after)) or None,
+        })
+    return updates

@@ -1,0 +1,104 @@
+"""Readable text out of HTML nodes, the way a reader sees the page.
+
+Block elements become paragraphs, `<br>` a line break, and scripts, styles, icons and buttons disappear: an
+icon's `<title>Tehty</title>` or a "Näytä lisätiedot" toggle is not content, and gluing it to a date
+("Tehty21.10.2022") is the classic scraping bug. Everything is iterative so hostile nesting depth cannot blow
+the Python stack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from schemas.text import clean_block, clean_inline
+
+BLOCK_TAGS = frozenset(
+    ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr", "thead", "tbody", "tfoot", "section", "article", "header", "footer", "nav", "aside", "main", "figure", "figcaption", "dl", "dt", "dd", "pre", "form", "fieldset", "address", "hr", "details", "summary"]
+)
+SKIP_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "svg", "button", "img", "iframe", "head", "title", "meta", "link", "input", "select", "textarea", "canvas", "video", "audio", "object", "picture", "source"]
+)
+_WS = re.compile(r"\s+")
+
+
+def children(node: LexborNode) -> Iterator[LexborNode]:
+    yield from node.iter(include_text=True)
+
+
+def block_text(node: LexborNode | None, skip_roots: frozenset[int] = frozenset()) -> str:
+    """Paragraph-preserving text of a node (paragraphs joined by a blank line)."""
+    if node is None:
+        return ""
+    return clean_block("".join(_pieces([node], skip_roots)))
+
+
+def nodes_block_text(nodes: list[LexborNode], skip_roots: frozenset[int] = frozenset()) -> str:
+    return clean_block("".join(_pieces(nodes, skip_roots)))
+
+
+def _pieces(nodes: list[LexborNode], skip_roots: frozenset[int]) -> list[str]:
+    out: list[str] = []
+    # Stack of (node, entering); a block element pushes a paragraph break on entry and on exit.
+    stack: list[tuple[LexborNode, bool]] = [(n, True) for n in reversed(nodes)]
+    while stack:
+        node, entering = stack.pop()
+        tag = node.tag or ""
+        if not entering:
+            out.append("\n\n")
+            continue
+        if tag == "-text":
+            out.append(_WS.sub(" ", node.text_content or ""))
+            continue
+        if tag.startswith("-") or tag in SKIP_TAGS or node.mem_id in skip_roots:
+            continue
+        if tag == "br":
+            out.append("\n")
+            continue
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            out.append("\n\n")
+            stack.append((node, False))
+        kids = list(children(node))
+        stack.extend((kid, True) for kid in reversed(kids))
+    return out
+
+
+def inline_text(node: LexborNode | None) -> str:
+    """All text of a node on one line (skipping scripts, icons and buttons)."""
+    if node is None:
+        return ""
+    return clean_inline(" ".join(_pieces([node], frozenset())).replace("\n", " "))
+
+
+def any_text(node: LexborNode | None) -> str:
+    """Text including buttons (an anchor wrapping `<button>Seuraava toimenpide</button>` is a pager link)."""
+    if node is None:
+        return ""
+    return clean_inline(node.text(deep=True, separator=" ") or "")
+
+
+def fragment_text(html: str | None) -> str | None:
+    """Text of an HTML fragment from embedded data (descriptions are rich text)."""
+    if html is None:
+        return None
+    if "<" not in html and "&" not in html:
+        return clean_block(html)
+    tree = LexborHTMLParser(f"<body>{html}</body>")
+    return block_text(tree.body)
+
+
+def fragment_links(html: str | None) -> list[tuple[str, str]]:
+    """(title, href) of every anchor in an HTML fragment."""
+    if not html or "<a" not in html.lower():
+        return []
+    tree = LexborHTMLParser(f"<body>{html}</body>")
+    found = []
+    for anchor in tree.css("a[href]"):
+        href = (anchor.attributes.get("href") or "").strip()
+        title = inline_text(anchor)
+        if href and title:
+            found.append((title, href))
+    return found

@@ -1,0 +1,419 @@
+"""What the visible page shows, read by labels and heading structure.
+
+The result holds only what the page shows: a key is present when its section (or its field) is on the page,
+so the merge can tell "shown empty" from "not shown" and let embedded data fill only the latter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from schemas import vocab
+from schemas.action import ParseWarning
+from schemas.dates import parse_day
+from schemas.text import clean_inline
+from scraper import dom_items
+from scraper.html_text import any_text, block_text, inline_text, nodes_block_text
+from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
+from scraper.urls import absolute, action_location
+
+_IDENTIFIER = re.compile(r"^[A-Za-z]{0,4}\d+(?:[.\-]\d+)*[A-Za-z]?\.?$")
+_PERCENT = re.compile(r"(\d{1,3})\s*%")
+_STATUS_CLASS = re.compile(r"^bg-([a-z_]+)$")
+_GROUP_STATE = {"tasks_done": "done", "tasks_in_progress": "in_progress", "tasks_todo": "todo"}
+_LI_STATE = re.compile(r"state--([A-Za-z_]+)")
+_STRIP = ["script", "style", "noscript", "svg", "template", "iframe"]
+
+
+@dataclass
+class DomResult:
+    fields: dict[str, Any] = field(default_factory=dict)
+    extra_sections: dict[str, str] = field(default_factory=dict)
+    category_blocks: list[tuple[str, list[str]]] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    evidence: int = 0
+
+
+def read_dom(tree: LexborHTMLParser, url: str, language: str) -> DomResult:
+    result = DomResult()
+    tree.strip_tags(_STRIP)
+    body = tree.body or tree.root
+    if body is None:
+        return result
+    action_root = tree.css_first('[data-testid="action-page"]')
+    root = action_root or body
+    result.evidence += 2 if action_root is not None else 0
+    _test_banner(body, result)
+    _pager(body, url, result)
+    index = PageIndex(root)
+    h1 = _title_heading(index)
+    if h1 is not None:
+        _identifier_and_name(h1, url, result)
+    _updated_at(index, language, result)
+    sections = _sections(index, h1)
+    claimed: list[tuple[int, int]] = []
+    for section in sections:
+        if section.heading.field in (None, vocab.CHROME):
+            continue
+        _read_section(index, section, url, language, result)
+        claimed.append((section.heading.entry, section.end))
+        result.evidence += 1
+    _task_groups(index, sections, language, result, claimed)
+    _categories(index, h1, sections, result)
+    if "description" not in result.fields and h1 is not None:
+        _leading_description(index, h1, sections, url, result)
+    _extra_sections(index, sections, claimed, result)
+    return result
+
+
+# --- page-level signals ---------------------------------------------------------------------------------------
+def _test_banner(body: LexborNode, result: DomResult) -> None:
+    text = (body.text(deep=True, separator=" ") or "").casefold()
+    if any(word in text for word in vocab.TEST_BANNER_WORDS):
+        result.fields["test_instance"] = True
+
+
+def _pager(body: LexborNode, url: str, result: DomResult) -> None:
+    for anchor in body.css("a[href]"):
+        text = any_text(anchor).casefold()
+        if not text or len(text) > 40:
+            continue
+        word = text.split()[0]
+        key = "previous_url" if word in vocab.PREVIOUS_WORDS else "next_url" if word in vocab.NEXT_WORDS else None
+        if key is None or key in result.fields:
+            continue
+        target = absolute(url, anchor.attributes.get("href") or "")
+        if action_location(target) is None:
+            continue
+        result.fields[key] = target.split("#")[0].split("?")[0]
+        result.evidence += 1
+
+
+def _title_heading(index: PageIndex) -> LexborNode | None:
+    for heading in index.headings:
+        if heading.level == 1 and heading.field != vocab.CHROME:
+            return index.entries[heading.entry].node
+    return None
+
+
+def _identifier_and_name(h1: LexborNode, url: str, result: DomResult) -> None:
+    pieces: list[str] = []
+    for child in h1.iter(include_text=True):
+        text = clean_inline(child.text_content or "") if child.tag == "-text" else inline_text(child)
+        if text:
+            pieces.append(text)
+    location = action_location(url)
+    url_id = location.identifier if location else None
+    identifier = None
+    if len(pieces) >= 2 and (pieces[0].rstrip(".") == url_id or _IDENTIFIER.match(pieces[0])):
+        identifier = pieces[0].rstrip(".")
+        name = " ".join(pieces[1:])
+    else:
+        name = " ".join(pieces)
+        if url_id and name.startswith(url_id) and name[len(url_id) : len(url_id) + 1] in ("", " ", "."):
+            identifier, name = url_id, name[len(url_id) :].lstrip(". ")
+    if identifier:
+        result.fields["identifier"] = identifier
+    if name:
+        result.fields["name"] = clean_inline(name)
+
+
+def _updated_at(index: PageIndex, language: str, result: DomResult) -> None:
+    for entry in index.entries:
+        node = entry.node
+        if node.tag != "-text":
+            continue
+        text = clean_inline(node.text_content or "").casefold()
+        if not any(text.startswith(prefix) for prefix in vocab.UPDATED_PREFIXES):
+            continue
+        parent = node.parent
+        for _ in range(3):
+            if parent is None:
+                break
+            shown = inline_text(parent)
+            day = parse_day(shown, language)
+            if day is not None:
+                result.fields["updated_at"] = day
+                result.evidence += 1
+                return
+            parent = parent.parent
+
+
+# --- sections ---------------------------------------------------------------------------------------------------
+def _sections(index: PageIndex, h1: LexborNode | None) -> list[Section]:
+    out = []
+    for heading in index.headings:
+        node = index.entries[heading.entry].node
+        if h1 is not None and node.mem_id == h1.mem_id:
+            continue
+        if _in_page_furniture(node):
+            continue
+        out.append(index.section(heading))
+    return out
+
+
+def _in_page_furniture(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in ("footer", "nav") or parent.attributes.get("role") in ("navigation", "contentinfo"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _read_section(index: PageIndex, section: Section, url: str, language: str, result: DomResult) -> None:
+    name = section.heading.field
+    nodes = index.nodes_in(section.start, section.end)
+    text = nodes_block_text(nodes)
+    empty = text.casefold() in vocab.EMPTY_MARKERS or not text
+    fields = result.fields
+    if name == "description":
+        fields["description"] = text
+        fields["description_links"] = dom_items.read_links(nodes, url)
+    elif name == "lead":
+        fields["lead"] = text or None
+        fields["lead_links"] = dom_items.read_links(nodes, url)
+    elif name == "official_description":
+        _official(nodes, fields)
+    elif name in ("status", "completion"):
+        _status(nodes, fields)
+    elif name == "implementation_phase":
+        fields["implementation_phase"] = clean_inline(text) or None
+    elif name == "schedule":
+        fields["schedule"] = clean_inline(text.replace("\n", " "))
+    elif name == "impact":
+        value = clean_inline(text.replace("\n", " "))
+        value = re.sub(r"\s+(vaikutus|impact|påverkan)$", "", value, flags=re.I)
+        fields["impact"] = value or None
+    elif name == "responsible_organizations":
+        fields["responsible_organizations"] = [] if empty else dom_items.read_organizations(nodes)
+    elif name == "contact_persons":
+        fields["contact_persons"] = [] if empty else dom_items.read_contacts(nodes)
+    elif name == "indicators":
+        fields["indicators"] = [] if empty else dom_items.read_indicators(nodes, url)
+    elif name == "links":
+        fields["links"] = dom_items.read_links(nodes, url)
+    elif name == "status_updates":
+        fields["status_updates"] = dom_items.read_status_updates(nodes, language)
+    elif name == "tasks":
+        fields.setdefault("tasks", [])
+        fields["tasks_section"] = (section.start, section.end)
+    elif name == "updated_at":
+        day = parse_day(text, language)
+        if day:
+            fields["updated_at"] = day
+
+
+def _official(nodes: list[LexborNode], fields: dict[str, Any]) -> None:
+    skip: set[int] = set()
+    label = source = None
+    for node in nodes:
+        if node.tag == "-text":
+            continue
+        for cand in [node, *node.css("strong, b, small, p, div, span")]:
+            text = inline_text(cand)
+            lowered = text.casefold()
+            if label is None and cand.tag in ("strong", "b", "p", "div", "span") and any(
+                lowered == p or lowered == p + ":" for p in vocab.OFFICIAL_LABEL_PREFIXES
+            ):
+                label = text
+                skip.add(cand.mem_id)
+            elif (
+                source is None
+                and cand.tag in ("small", "p", "div", "span")
+                and text.startswith("(")
+                and text.endswith(")")
+                and (cand.tag == "small" or not cand.css("div, p"))
+            ):
+                source = text
+                skip.add(cand.mem_id)
+    fields["official_description"] = _without(nodes, frozenset(skip))
+    fields["official_description_label"] = label
+    fields["official_description_source"] = source
+
+
+def _without(nodes: list[LexborNode], skip: frozenset[int]) -> str:
+    return "\n\n".join(p for p in (block_text(n, skip) if n.tag != "-text" else clean_inline(n.text_content or "")
+                                   for n in nodes) if p)
+
+
+def _status(nodes: list[LexborNode], fields: dict[str, Any]) -> None:
+    phase_lists: set[int] = set()
+    identifier = None
+    active_phase = None
+    for node in nodes:
+        if node.tag == "-text":
+            continue
+        for el in [node, *node.css("*")]:
+            for cls in (el.attributes.get("class") or "").split():
+                match = _STATUS_CLASS.match(cls)
+                if match and match.group(1) in vocab.KNOWN_STATUS_IDENTIFIERS and identifier is None:
+                    identifier = match.group(1)
+            if el.tag in ("ul", "ol"):
+                phase_lists.add(el.mem_id)
+                for li in el.css("li"):
+                    current = li.attributes.get("aria-current")
+                    classes = (li.attributes.get("class") or "").split()
+                    if (current and current != "false") or "active" in classes or "current" in classes:
+                        active_phase = inline_text(li)
+    lines: list[str] = []
+    for node in nodes:
+        text = block_text(node, frozenset(phase_lists)) if node.tag != "-text" else clean_inline(node.text_content or "")
+        lines.extend(clean_inline(p) for p in text.split("\n") if clean_inline(p))
+    label = None
+    for line in lines:
+        percent = _PERCENT.search(line)
+        if (percent and any(w in line.casefold() for w in vocab.PERCENT_READY)) or line.endswith("%"):
+            if percent:
+                fields["completion"] = int(percent.group(1))
+            continue
+        if vocab.label_field(line) == vocab.CHROME:
+            continue
+        if label is None:
+            label = line
+    if label is not None:
+        fields["status_label"] = label
+        fields["status_identifier_dom"] = identifier
+    if active_phase:
+        fields["implementation_phase"] = active_phase
+
+
+def _task_groups(
+    index: PageIndex, sections: list[Section], language: str, result: DomResult, claimed: list[tuple[int, int]]
+) -> None:
+    tasks: list[dict[str, Any]] = []
+    shown = "tasks" in result.fields
+    grouped = False
+    for section in sections:
+        state = _GROUP_STATE.get(section.heading.field or "")
+        if state is None:
+            continue
+        grouped = shown = True
+        for li in dom_items.top_most(index.nodes_in(section.start, section.end), "li"):
+            task = dom_items.read_task(li, state, language)
+            if task:
+                tasks.append(task)
+    span = result.fields.pop("tasks_section", None)
+    if not grouped and span is not None:
+        for li in dom_items.top_most(index.nodes_in(*span), "li"):
+            match = _LI_STATE.search(li.attributes.get("class") or "")
+            raw = (match.group(1) if match else "").upper()
+            state = {"COMPLETED": "done", "IN_PROGRESS": "in_progress"}.get(raw, "todo")
+            task = dom_items.read_task(li, state, language)
+            if task:
+                tasks.append(task)
+    if shown:
+        result.fields["tasks"] = tasks
+
+
+def _categories(index: PageIndex, h1: LexborNode | None, sections: list[Section], result: DomResult) -> None:
+    first_section = min((s.heading.entry for s in sections if s.heading.field not in (None, vocab.CHROME)),
+                        default=len(index.entries))
+    names: list[str] = []
+    crumb_groups: dict[int, list[str]] = {}
+    for entry in index.entries[:first_section]:
+        node = entry.node
+        if node.tag == "a" and _is_category_href(node.attributes.get("href") or ""):
+            group = node.parent.parent if node.parent is not None and node.parent.parent is not None else node
+            crumb_groups.setdefault(group.mem_id, []).append(inline_text(node))
+        elif node.tag != "-text" and "badge" in (node.attributes.get("class") or "").split():
+            text = inline_text(node)
+            if text and not _inside_anchor(node):
+                names.append(text)
+    for crumbs in crumb_groups.values():
+        leaves = [g for g in crumbs if g]
+        if leaves:
+            names.append(leaves[-1])
+    for section in sections:
+        if section.heading.field is not None:
+            continue
+        nodes = index.nodes_in(section.start, section.end)
+        anchors = [a for n in nodes if n.tag != "-text" for a in ([n] if n.tag == "a" else n.css("a[href]"))]
+        values = [inline_text(a) for a in anchors if _is_category_href(a.attributes.get("href") or "")]
+        if values and len(values) == len(anchors):
+            result.category_blocks.append((section.heading.text, values))
+    seen: list[str] = []
+    for name in names:
+        if name and name not in seen and vocab.label_field(name) != vocab.CHROME:
+            seen.append(name)
+    if seen or crumb_groups:
+        result.fields["categories"] = seen
+
+
+def _is_category_href(href: str) -> bool:
+    query = urlsplit(href).query
+    return any(k == "category" or k.startswith("cat-") for k, _ in parse_qsl(query))
+
+
+def _inside_anchor(node: LexborNode) -> bool:
+    parent = node.parent
+    for _ in range(4):
+        if parent is None:
+            return False
+        if parent.tag == "a":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _leading_description(
+    index: PageIndex, h1: LexborNode, sections: list[Section], url: str, result: DomResult
+) -> None:
+    """V1 printed the description with no heading, between the hero and the first labelled block."""
+    start = index.entries[index.index_of(h1)].end
+    end = min((s.heading.entry for s in sections if s.heading.entry > start), default=len(index.entries))
+    skip: set[int] = set()
+    for entry in index.entries[start:end]:
+        node = entry.node
+        if node.tag == "-text":
+            continue
+        classes = (node.attributes.get("class") or "").split()
+        href = node.attributes.get("href") or ""
+        if "badge" in classes or (node.tag == "a" and (action_location(absolute(url, href)) or _is_category_href(href))):
+            skip.add(node.mem_id)
+    nodes = index.nodes_in(start, end)
+    paragraphs = []
+    for node in nodes:
+        text = block_text(node, frozenset(skip)) if node.tag != "-text" else clean_inline(node.text_content or "")
+        for para in text.split("\n\n"):
+            line = clean_inline(para)
+            if line and vocab.label_field(line) != vocab.CHROME and not _is_furniture_line(line):
+                paragraphs.append(para)
+    if paragraphs:
+        result.fields["description"] = "\n\n".join(paragraphs)
+        result.fields["description_links"] = dom_items.read_links(
+            [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
+        )
+
+
+def _is_furniture_line(line: str) -> bool:
+    lowered = line.casefold()
+    return lowered.startswith(("kuva:", "bild:", "image:", "photo:")) or lowered in ("|",)
+
+
+def _extra_sections(index: PageIndex, sections: list[Section], claimed: list[tuple[int, int]], result: DomResult) -> None:
+    category_headings = {name for name, _ in result.category_blocks}
+    taken = list(claimed)
+    for section in sections:
+        heading: Heading = section.heading
+        if heading.field is not None or heading.hidden:
+            continue
+        if any(start < heading.entry < end for start, end in taken):
+            continue
+        taken.append((heading.entry, section.end))
+        if heading.text in category_headings:
+            continue
+        text = index.text_in(section.start, section.end)
+        key = heading.text
+        if key in result.extra_sections:
+            result.extra_sections[key] = result.extra_sections[key] + "\n\n" + text if text else result.extra_sections[key]
+        else:
+            result.extra_sections[key] = text
+
+
+__all__ = ["HEADING_TAGS", "DomResult", "read_dom"]

@@ -58,7 +58,7 @@ class Ledger:
     def _insert(self, table: str, row: list[Any]) -> None:
         raise NotImplementedError
 
-    def _scope(self, scope: Scope) -> dict[str, Latest]:
+    def scope_versions(self, scope: Scope) -> dict[str, Latest]:
         if scope not in self._latest:
             rows = self.con().execute(
                 "SELECT identifier, id, record_hash, valid_to IS NULL, url FROM action_versions"
@@ -71,9 +71,9 @@ class Ledger:
 
     def current_hashes(self, scope: Scope) -> dict[str, str]:
         """identifier -> record hash of every current (not gone) action in the scope."""
-        return {k: v.record_hash for k, v in self._scope(scope).items() if v.open}
+        return {k: v.record_hash for k, v in self.scope_versions(scope).items() if v.open}
 
-    def _record(
+    def record_version(
         self,
         run: RunInfo,
         record: Action,
@@ -83,7 +83,7 @@ class Ledger:
     ) -> int:
         """The version this record belongs to: the current one when the hash is equal, else a new one."""
         scope = (record.site, record.plan_path, record.language)
-        latest = self._scope(scope).get(record.identifier)
+        latest = self.scope_versions(scope).get(record.identifier)
         con = self.con()
         if latest is not None and latest.open and latest.record_hash == record_hash:
             if cause is None:
@@ -116,7 +116,7 @@ class Ledger:
                     [self._next_id("action_changes"), *scope, record.identifier, field, as_json(before),
                      as_json(after), run.id, when, why, latest.version_id, version_id],
                 )
-        self._scope(scope)[record.identifier] = Latest(version_id, record_hash, True, record.url)
+        self.scope_versions(scope)[record.identifier] = Latest(version_id, record_hash, True, record.url)
         return version_id
 
     def _close(self, latest: Latest, run: RunInfo, reason: str) -> None:

@@ -189,7 +189,7 @@ class Archive(Ledger):
         self._runs[run_id] = RunInfo(run_id, site, plan_path, language, started, cause)
         return run_id
 
-    def _run(self, run_id: int) -> RunInfo:
+    def run_info(self, run_id: int) -> RunInfo:
         if run_id not in self._runs:
             row = self.con().execute(
                 "SELECT site, plan_path, language, started_at, cause FROM runs WHERE id = ?", [run_id]
@@ -209,7 +209,7 @@ class Archive(Ledger):
     ) -> None:
         if outcome not in RUN_OUTCOMES or outcome == "running":
             raise ValueError(f"a run cannot end as {outcome!r}")
-        run = self._run(run_id)
+        run = self.run_info(run_id)
         finished = max(_utc(finished_at), run.started_at)
         with self._txn() as con:
             if self._bulk:
@@ -217,7 +217,7 @@ class Archive(Ledger):
             seen = self._observed(run_id)
             for scope in {run.scope, *seen}:
                 observed = seen.get(scope, set())
-                for identifier, latest in list(self._scope(scope).items()):
+                for identifier, latest in list(self.scope_versions(scope).items()):
                     if not latest.open or identifier in observed:
                         continue
                     url = latest.url or ""
@@ -276,7 +276,7 @@ class Archive(Ledger):
         fetched_at: dt.datetime | None = None,
         error: str | None = None,
     ) -> int:
-        run = self._run(run_id)
+        run = self.run_info(run_id)
         sha: str | None = None
         size: int | None = None
         with self._txn() as con:
@@ -326,7 +326,7 @@ class Archive(Ledger):
     ) -> None:
         if outcome not in OBSERVATION_OUTCOMES:
             raise ValueError(f"unknown observation outcome {outcome!r}")
-        run = self._run(run_id)
+        run = self.run_info(run_id)
         scope = (record.site, record.plan_path, record.language) if record else run.scope
         ident = record.identifier if record else identifier
         with self._txn():
@@ -334,9 +334,9 @@ class Archive(Ledger):
             record_hash: str | None = None
             if record is not None and outcome in ("parsed", "unchanged"):
                 record_hash = record.record_hash()
-                version_id = self._record(run, record, record_hash)
+                version_id = self.record_version(run, record, record_hash)
             elif outcome == "gone" and ident is not None:
-                latest = self._scope(scope).get(ident)
+                latest = self.scope_versions(scope).get(ident)
                 if latest is not None and latest.open:
                     self._close(latest, run, reason or error or "gone")
             self._observe_row(

@@ -1,0 +1,203 @@
+"""Commands on the archive itself: `runs`, `show`, `sql` and `reparse`.
+
+Readers open the file read-only, so all but `reparse` work while a crawl is writing. Tables are drawn with rich on
+a terminal and as plain aligned text (or CSV / JSON) when piped, so scripts and people both get what they need.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from schemas.action import Action
+from scraper.cli.app import DbOption, app, db_path
+from snapshots.queries import RUN_COLUMNS, Shown, list_runs, open_reader, run_sql, show_action
+from snapshots.reparse import reparse as reparse_archive
+from snapshots.store import open_writer
+
+
+class TableFormat(StrEnum):
+    text = "text"
+    csv = "csv"
+    json = "json"
+
+
+class ShowFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+SiteOption = typer.Option(None, "--site", help="Host of the plan, when the archive holds several sites.")
+_RUNS_TEXT = ("id", "site", "plan_path", "started_at", "finished_at", "outcome", "pages", "parsed",
+              "unchanged", "parse_failed", "gone", "fetch_failed", "not_reached", "versions_added", "reason")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: TableFormat) -> None:
+    if fmt is TableFormat.json:
+        data = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt is TableFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_cell(v) for v in row] for row in rows])
+        sys.stdout.write(buffer.getvalue())
+        return
+    cells = [[_cell(v) for v in row] for row in rows]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns, show_lines=False)
+        for row_cells in cells:
+            table.add_row(*row_cells)
+        Console().print(table)
+        return
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    widths = [min(w, 60) for w in widths]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    for row_cells in cells:
+        lines.append("  ".join(v.replace("\n", " ")[:w].ljust(w) for v, w in zip(row_cells, widths, strict=True))
+                     .rstrip())
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+
+
+@app.command()
+def runs(
+    fmt: TableFormat = typer.Option(TableFormat.text, "--format", help="text, csv or json."),
+    site: str | None = SiteOption,
+    db: Path | None = DbOption,
+) -> None:
+    """List the crawl runs: when, outcome, and what each observed."""
+    with open_reader(db_path(db)) as con:
+        found = list_runs(con, site)
+    if fmt is TableFormat.json:
+        sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+        return
+    columns = RUN_COLUMNS if fmt is TableFormat.csv else _RUNS_TEXT
+    print_table(columns, [[r[c] for c in columns] for r in found], fmt)
+
+
+def _show_text(shown: Shown) -> str:
+    site, plan_path, language, identifier = shown.key
+    until = _cell(shown.valid_to) or "now"
+    head = [
+        f"action {identifier}  {site}{plan_path} ({language})",
+        f"version {shown.version_id}, valid {_cell(shown.valid_from)} .. {until}, runs {shown.first_run}"
+        f"..{shown.last_run}, cause {shown.cause}, parser {shown.parser_version}",
+    ]
+    if shown.gone_reason:
+        head.append(f"gone: {shown.gone_reason}")
+    if shown.at_run is not None:
+        head.append(f"as of run {shown.at_run}")
+    body = []
+    for name in Action.model_fields:
+        value = shown.record.get(name)
+        if name in ("site", "plan_path", "identifier", "language", "parser_version"):
+            continue
+        if isinstance(value, list):
+            body.append(f"{name}: {len(value)}")
+            body.extend(f"  - {json.dumps(item, ensure_ascii=False)}" for item in value)
+        elif isinstance(value, dict):
+            body.append(f"{name}: {json.dumps(value, ensure_ascii=False)}" if value else f"{name}: {{}}")
+        elif isinstance(value, str) and "\n" in value:
+            body.append(f"{name}:")
+            body.extend(f"  {line}" for line in value.splitlines())
+        else:
+            body.append(f"{name}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join([*head, "", *body]) + "\n"
+
+
+@app.command()
+def show(
+    identifier: str = typer.Argument(..., help="Action identifier as the site shows it (\"111\", \"2.1.10\")."),
+    at: str | None = typer.Option(None, "--at", help="WHEN: a run id or an ISO date/time (default: now)."),
+    site: str | None = SiteOption,
+    fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", help="text or json."),
+    db: Path | None = DbOption,
+) -> None:
+    """One action as the archive knew it at a run or date."""
+    with open_reader(db_path(db)) as con:
+        shown = show_action(con, identifier, at, site)
+    if fmt is ShowFormat.json:
+        sys.stdout.write(json.dumps(shown.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(_show_text(shown))
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="A SELECT (or any read-only statement) over the archive's tables."),
+    fmt: TableFormat = typer.Option(TableFormat.text, "--format", help="text, csv or json."),
+    db: Path | None = DbOption,
+) -> None:
+    """Read-only SQL on the archive (tables: runs, pages, bodies, observations, action_versions,
+    action_changes; view actions_current)."""
+    with open_reader(db_path(db)) as con:
+        columns, rows = run_sql(con, query)
+    print_table(columns, rows, fmt)
+
+
+def _parse_with_current_parser(body: bytes, url: str) -> Action:
+    from scraper.parse import parse_page
+
+    return parse_page(body, url).action
+
+
+@app.command()
+def reparse(
+    site: str | None = SiteOption,
+    fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", help="text or json."),
+    db: Path | None = DbOption,
+) -> None:
+    """Re-derive every current record from its stored raw page with this vahti's parser; add a version (cause
+    "reparse") only where the result differs, and report per field how many records changed."""
+    with open_writer(db_path(db)) as archive:
+        report = reparse_archive(archive, _parse_with_current_parser, site=site)
+    if fmt is ShowFormat.json:
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    lines = [
+        f"re-derived {report.examined} records: {report.changed} changed, {report.added} newly parsed, "
+        f"{report.failed} failed to parse"
+    ]
+    for name, number in sorted(report.fields.items(), key=lambda item: (-item[1], item[0])):
+        lines.append(f"  {name}: {number} record{'s' if number != 1 else ''}")
+    lines.extend(f"  parse error {e}" for e in report.errors[:20])
+    sys.stdout.write("\n".join(lines) + "\n")

@@ -1,0 +1,115 @@
+"""Re-derive records from the stored raw pages with the current parser.
+
+The parser lives in `scraper/`, which this package must not import, so the caller hands in `parse`. Only actions
+that are current (or were never parsed) are re-derived, from the page of their latest observation; where the new
+record differs, a version with cause "reparse" opens at the time of the reparse. History is not rewritten: what
+the archive said at an earlier run stays what it said, and a parser improvement is never mistaken for the city
+editing its plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import zstandard
+
+from schemas.action import Action
+from snapshots.ledger import RunInfo
+from snapshots.store import Archive
+from snapshots.versions import changed_fields
+
+Parse = Callable[[bytes, str], Action]
+
+
+@dataclass
+class ReparseReport:
+    examined: int = 0
+    changed: int = 0
+    added: int = 0
+    failed: int = 0
+    fields: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "examined": self.examined,
+            "changed": self.changed,
+            "added": self.added,
+            "failed": self.failed,
+            "fields": dict(sorted(self.fields.items())),
+        }
+
+
+_LATEST_PAGES = """
+WITH latest AS (
+    SELECT o.site, o.plan_path, o.language, o.identifier, o.url, o.run_id, p.sha256,
+           row_number() OVER (PARTITION BY o.site, o.plan_path, o.language, o.identifier
+                              ORDER BY r.started_at DESC, o.id DESC) AS n
+    FROM observations o
+    JOIN runs r ON r.id = o.run_id
+    JOIN pages p ON p.id = o.page_id
+    WHERE o.identifier IS NOT NULL AND p.sha256 IS NOT NULL
+      AND o.outcome IN ('parsed', 'unchanged', 'parse_failed')
+)
+SELECT l.site, l.plan_path, l.language, l.identifier, l.url, l.run_id, b.zstd
+FROM latest l JOIN bodies b ON b.sha256 = l.sha256
+WHERE l.n = 1 {site_filter}
+ORDER BY l.site, l.plan_path, l.language, l.identifier
+"""
+
+
+def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.datetime | None = None) -> ReparseReport:
+    """Add a 'reparse' version wherever the current parser reads a stored page differently."""
+    con = archive.con()
+    report = ReparseReport()
+    sql = _LATEST_PAGES.format(site_filter="AND l.site = ?" if site else "")
+    rows = con.execute(sql, [site] if site else []).fetchall()
+    latest_start = con.execute("SELECT max(started_at) FROM runs").fetchone()
+    at = now or dt.datetime.now(dt.UTC)
+    if latest_start and latest_start[0] is not None and latest_start[0] > at:
+        at = latest_start[0]
+    unpack = zstandard.ZstdDecompressor()
+    for site_, plan_path, language, identifier, url, run_id, packed in rows:
+        current = archive.scope_versions((site_, plan_path, language)).get(identifier)
+        if current is not None and not current.open:
+            continue  # gone: there is no current record to correct
+        report.examined += 1
+        try:
+            record = parse(unpack.decompress(packed), url)
+        except Exception as exc:  # the parser's own errors, whatever the parser is
+            report.failed += 1
+            report.errors.append(f"{identifier}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+            continue
+        record_hash = record.record_hash()
+        if current is not None and current.record_hash == record_hash:
+            continue
+        run = archive.run_info(int(run_id))
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if current is not None:
+                old_row = con.execute(
+                    "SELECT record FROM action_versions WHERE id = ?", [current.version_id]
+                ).fetchone()
+                old = json.loads(old_row[0]) if old_row else {}
+                for name, _, _ in changed_fields(old, record.model_dump(mode="json")):
+                    report.fields[name] += 1
+                report.changed += 1
+            else:
+                report.added += 1
+            archive.record_version(
+                RunInfo(run.id, run.site, run.plan_path, run.language, run.started_at, "reparse"),
+                record,
+                record_hash,
+                cause="reparse",
+                at=at,
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            archive._latest.clear()
+            raise
+    return report

@@ -50,7 +50,8 @@ def _from_next_data(raw: str, identifier: str | None) -> EmbeddedAction | None:
     cache = _find_apollo_cache(doc)
     if cache is None:
         return None
-    root = cache.get("ROOT_QUERY") if isinstance(cache.get("ROOT_QUERY"), dict) else {}
+    raw_root = cache.get("ROOT_QUERY")
+    root: dict[str, Any] = raw_root if isinstance(raw_root, dict) else {}
     candidates: list[Any] = [v for k, v in root.items() if k.startswith("action(")]
     candidates += [v for k, v in cache.items() if k.startswith("Action:")]
     chosen: dict[str, Any] | None = None

@@ -79,7 +79,7 @@ class ActionChange:
 
     @property
     def status_changed(self) -> bool:
-        return "status" in self.fields
+        return self.change == "modified" and "status" in self.fields
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -6,6 +6,7 @@ Everything here returns plain, unescaped text; each renderer escapes for its own
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,9 +130,7 @@ def describe_item(field: str, op: dict[str, Any]) -> ItemLine:
         detail = f"was: {op['old_label']}" if op.get("old_label") else ""
         return ItemLine(kind, symbol, verb, label, detail)
     if kind == "moved":
-        return ItemLine(
-            kind, symbol, f"deadline moved from {op.get('from') or '?'} to {op.get('to') or '?'}", label
-        )
+        return ItemLine(kind, symbol, f"deadline moved from {op.get('from') or '?'} to {op.get('to') or '?'}", label)
     if kind == "added":
         detail = _task_bits(op.get("new")) if field == "tasks" else _extra(field, op.get("new"))
         return ItemLine(kind, symbol, "added", label, detail)
@@ -167,3 +166,41 @@ def safe_url(url: Any) -> str | None:
     if lowered.startswith(("http://", "https://")) and not any(c in stripped for c in "\"'<>` "):
         return stripped
     return None
+
+
+def shown_date(value: Any) -> str:
+    """An ISO date as the Finnish site prints it (2019-10-15 → 15.10.2019); anything else unchanged."""
+    text = "" if value is None else str(value)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def summary_counts(counts: dict[str, int], sep: str = ", ") -> str:
+    """'1 status change, 2 added, 0 removed, 5 modified': the line a reader decides from whether to read on."""
+    return sep.join(
+        [
+            plural(counts.get("status", 0), "status change"),
+            f"{counts.get('added', 0)} added",
+            f"{counts.get('removed', 0)} removed",
+            f"{counts.get('modified', 0)} modified",
+        ]
+    )
+
+
+def added_summary(fields: dict[str, FieldChange]) -> str:
+    """A few facts about a newly added action: its status and how many tasks it lists."""
+    bits = []
+    status = fields.get("status")
+    if status is not None and status.new:
+        bits.append(f"status {fmt_value('status', status.new)}")
+    tasks = fields.get("tasks")
+    if tasks is not None and tasks.new:
+        bits.append(plural(len(tasks.new), "task"))
+    return ", ".join(bits)

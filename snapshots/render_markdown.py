@@ -12,11 +12,15 @@ import re
 from snapshots.change_model import History, HistoryStep, PlanDiff, RunInfo
 from snapshots.diff import ActionChange, FieldChange
 from snapshots.render_common import (
+    added_summary,
     describe_item,
     field_label,
     fmt_value,
+    plural,
     safe_url,
+    shown_date,
     status_detail,
+    summary_counts,
     uses_word_diff,
 )
 from snapshots.worddiff import clip, word_diff
@@ -51,11 +55,15 @@ def _mark(text: str, marker: str) -> str:
 
 def _words(change: FieldChange) -> str:
     out = []
+    previous = ""
     for seg in clip(word_diff(change.old, change.new)):
         if seg.op == "equal":
             out.append(_mark(seg.text, "") if seg.text.strip() else " ")
         else:
+            if previous == "delete" and seg.op == "insert":
+                out.append(" ")
             out.append(_mark(seg.text, "~~" if seg.op == "delete" else "**"))
+        previous = seg.op
     return "".join(out).strip()
 
 
@@ -86,7 +94,8 @@ def _run(run: RunInfo) -> str:
 def render_change(change: ActionChange, level: str = "###") -> list[str]:
     title = md_link(f"{change.identifier} {change.name}", change.url)
     if change.change == "added":
-        return [f"{level} Added: {title}", ""]
+        facts = added_summary(change.fields)
+        return [f"{level} Added: {title}", "", *([md(facts[:1].upper() + facts[1:]) + ".", ""] if facts else [])]
     if change.change == "removed":
         return [f"{level} Removed: {title}", "", f"Why: {md(change.reason or 'not recorded')}", ""]
     lines = [f"{level} {title}", ""]
@@ -108,11 +117,8 @@ def render_diff_markdown(diff: PlanDiff) -> str:
         lines += [f"> Unknown (not reached): {md(', '.join(diff.unknown))}", ""]
     n = diff.counts()
     if diff.changes:
-        lines += [
-            f"**{len(diff.changes)} actions changed**: {n['status']} status changes · {n['added']} added · "
-            f"{n['removed']} removed · {n['modified']} modified",
-            "",
-        ]
+        head = plural(len(diff.changes), "action")
+        lines += [f"**{head} changed**: {summary_counts(n, ' · ')}", ""]
     else:
         lines += ["No changes." if diff.complete else "No changes among the actions both runs reached.", ""]
     for change in diff.changes:
@@ -134,7 +140,7 @@ def render_history_markdown(history: History) -> str:
         "",
     ]
     for step in history.steps:
-        updated = f" · Tietoja päivitetty {md(step.updated_at)}" if step.updated_at else ""
+        updated = f" · Tietoja päivitetty {md(shown_date(step.updated_at))}" if step.updated_at else ""
         cause = f" · cause: {md(step.cause)}" if step.cause != "crawl" else ""
         if step.record is None:
             lines += [

@@ -7,7 +7,17 @@ import textwrap
 
 from snapshots.change_model import History, HistoryStep, PlanDiff, RunInfo
 from snapshots.diff import ActionChange, FieldChange
-from snapshots.render_common import describe_item, field_label, fmt_value, status_detail, uses_word_diff
+from snapshots.render_common import (
+    added_summary,
+    describe_item,
+    field_label,
+    fmt_value,
+    plural,
+    shown_date,
+    status_detail,
+    summary_counts,
+    uses_word_diff,
+)
 from snapshots.worddiff import clip, word_diff
 
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36", "strike": "9"}
@@ -49,9 +59,7 @@ def field_lines(name: str, change: FieldChange, s: _Style, indent: str = "    ")
         lines = [f"{indent}{s(label, 'bold')}:"]
         for op in change.items:
             item = describe_item(name, op)
-            colour = {"added": "green", "completed": "green", "removed": "red", "moved": "yellow"}.get(
-                item.op, "cyan"
-            )
+            colour = {"added": "green", "completed": "green", "removed": "red", "moved": "yellow"}.get(item.op, "cyan")
             detail = f" ({item.detail})" if item.detail else ""
             lines.append(f"{indent}  {s(item.symbol + ' ' + item.verb, colour)}: {item.label}{detail}")
         return lines
@@ -74,6 +82,8 @@ def _action_head(change: ActionChange, s: _Style) -> str:
     head = f"{mark[change.change]} {s(change.identifier, 'bold')} {change.name}"
     if change.change == "removed":
         head += f" ({change.reason or 'reason not recorded'})"
+    if change.change == "added" and added_summary(change.fields):
+        head += f" ({added_summary(change.fields)})"
     if change.cause != "crawl":
         head += s(f" [cause: {change.cause}]", "dim")
     return head
@@ -107,18 +117,13 @@ def render_diff_text(diff: PlanDiff, color: bool = False) -> str:
         lines.append(s(f"Unknown ({len(diff.unknown)} not reached): {', '.join(diff.unknown)}", "yellow"))
     n = diff.counts()
     if diff.changes:
-        lines.append(
-            f"{len(diff.changes)} actions changed: {n['status']} status changes, {n['added']} added, "
-            f"{n['removed']} removed, {n['modified']} modified"
-        )
+        lines.append(f"{plural(len(diff.changes), 'action')} changed: {summary_counts(n)}")
     elif diff.complete:
         lines.append("No changes.")
     else:
         lines.append("No changes seen among the actions both runs reached; the rest is unknown.")
     if diff.hidden_reparse:
-        lines.append(
-            s(f"({diff.hidden_reparse} changes from re-parsing hidden; --include-reparse shows them)", "dim")
-        )
+        lines.append(s(f"({diff.hidden_reparse} changes from re-parsing hidden; --include-reparse shows them)", "dim"))
     for change in diff.changes:
         lines.append("")
         lines.extend(render_change(change, s))
@@ -135,13 +140,11 @@ def render_history_text(history: History, color: bool = False) -> str:
         lines.append(s(history.url, "dim"))
     for step in history.steps:
         lines.append("")
-        updated = f" · Tietoja päivitetty {step.updated_at}" if step.updated_at else ""
+        updated = f" · Tietoja päivitetty {shown_date(step.updated_at)}" if step.updated_at else ""
         cause = s(f" [cause: {step.cause}]", "dim") if step.cause != "crawl" else ""
         if step.record is None:
             window = _window(step)
-            lines.append(
-                s(f"removed {window}", "red", "bold") + f" ({step.gone_reason or 'reason not recorded'})"
-            )
+            lines.append(s(f"removed {window}", "red", "bold") + f" ({step.gone_reason or 'reason not recorded'})")
             continue
         if step.change is None:
             lines.append(s(f"v{step.version} first seen {_first(step)}", "bold") + updated + cause)

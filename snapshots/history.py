@@ -1,0 +1,105 @@
+"""`vahti history ID`: every version of one action, oldest first, with what changed at each step and when.
+
+"When" is a window, not a date: the change happened after the last run that saw the old value and no later
+than the first run that saw the new one. The site's own "Tietoja päivitetty" is shown beside it, since the two
+often disagree (editors fix typos without touching the date, and the date moves without visible edits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from schemas.errors import UsageError
+from snapshots.change_model import History, HistoryStep, RunInfo
+from snapshots.diff import ActionChange, diff_records
+from snapshots.report_read import Key, VersionRow, list_runs, versions_of
+
+
+def _pick_key(con: duckdb.DuckDBPyConnection, site: str, identifier: str) -> Key:
+    rows = con.execute(
+        "SELECT DISTINCT site, plan_path, language, identifier FROM action_versions"
+        " WHERE site = ? AND identifier = ? ORDER BY plan_path, language",
+        [site, identifier],
+    ).fetchall()
+    keys: list[Key] = [(r[0], r[1], r[2], r[3]) for r in rows]
+    if not keys:
+        raise UsageError(f"no action {identifier!r} in the archive for {site}")
+    if len(keys) == 1:
+        return keys[0]
+    preferred = [k for k in keys if k[1] == "" and k[2] == "fi"]
+    if preferred:
+        return preferred[0]
+    shown = ", ".join(f"{k[1] or '/'} ({k[2]})" for k in keys)
+    raise UsageError(f"action {identifier!r} exists in several plans or languages of {site}: {shown}")
+
+
+def build_history(versions: list[VersionRow], runs: dict[int, RunInfo]) -> list[HistoryStep]:
+    """Steps from the versions of one action (sorted by valid_from), with removals between and after them."""
+
+    def run(run_id: int | None) -> RunInfo | None:
+        return None if run_id is None else runs.get(run_id)
+
+    steps: list[HistoryStep] = []
+    previous: VersionRow | None = None
+    for version in versions:
+        if previous is not None and previous.gone_reason and previous.valid_to is not None:
+            steps.append(_removed(len(steps) + 1, previous, run))
+        change: ActionChange | None = None
+        if previous is not None:
+            change = diff_records(previous.record, version.record, cause=version.cause)
+            if change is None:
+                change = diff_records(None, version.record, cause=version.cause)
+                if change is not None and not previous.gone_reason:
+                    change.change = "modified"
+                    change.fields = {}
+        steps.append(
+            HistoryStep(
+                version=len(steps) + 1,
+                record=version.record,
+                valid_from=version.valid_from,
+                valid_to=version.valid_to,
+                first_run=run(version.first_run),
+                last_run=run(version.last_run),
+                cause=version.cause,
+                change=change,
+                last_seen_old=None if previous is None else run(previous.last_run),
+            )
+        )
+        previous = version
+    if previous is not None and previous.gone_reason and previous.valid_to is not None:
+        steps.append(_removed(len(steps) + 1, previous, run))
+    return steps
+
+
+def _removed(number: int, version: VersionRow, get: Callable[[int | None], RunInfo | None]) -> HistoryStep:
+    return HistoryStep(
+        version=number,
+        record=None,
+        valid_from=version.valid_to,
+        valid_to=None,
+        first_run=get(version.closed_run),
+        last_run=None,
+        cause="crawl",
+        change=None,
+        last_seen_old=get(version.last_run),
+        gone_reason=version.gone_reason,
+    )
+
+
+def action_history(con: duckdb.DuckDBPyConnection, site: str, identifier: str) -> History:
+    key = _pick_key(con, site, identifier)
+    versions = versions_of(con, "site = ? AND plan_path = ? AND language = ? AND identifier = ?", list(key))
+    runs = {r.id: r for r in list_runs(con, site)}
+    steps = build_history(versions, runs)
+    latest = versions[-1].record
+    return History(
+        identifier=identifier,
+        name=str(latest.get("name") or ""),
+        site=key[0],
+        plan_path=key[1],
+        language=key[2],
+        url=latest.get("url"),
+        steps=steps,
+    )

@@ -1,0 +1,122 @@
+"""What goes into `vahti report`: the period's runs, the plan's status mix at each run, the latest diff and every
+action's changes in the period. Rendering is `snapshots.report_html`'s job."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+import duckdb
+
+from schemas.errors import UsageError
+from snapshots.change_model import History, PlanDiff, RunInfo
+from snapshots.diff import natural_key
+from snapshots.history import build_history
+from snapshots.plan_diff import diff_runs
+from snapshots.report_read import Key, VersionRow, list_runs, plan_state, resolve_when, versions_of
+
+#: The bucket for actions a run could not see (not reached, fetch or parse failed).
+UNKNOWN = "(unknown: not observed)"
+NO_STATUS = "(no status shown)"
+
+
+@dataclass
+class StatusPoint:
+    run: RunInfo
+    counts: dict[str, int]
+
+
+@dataclass
+class Report:
+    site: str
+    plan_path: str
+    runs: list[RunInfo]
+    status_over_time: list[StatusPoint]
+    status_identifiers: dict[str, str]
+    current: dict[str, int]
+    current_run: RunInfo | None
+    latest: PlanDiff | None
+    histories: list[History] = field(default_factory=list)
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def period(self) -> tuple[RunInfo, RunInfo] | None:
+        return (self.runs[0], self.runs[-1]) if self.runs else None
+
+
+def _in_period(run: RunInfo, start: RunInfo | None, end: RunInfo | None) -> bool:
+    key = (run.started_at, run.id)
+    if start is not None and key < (start.started_at, start.id):
+        return False
+    return not (end is not None and key > (end.started_at, end.id))
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection,
+    site: str,
+    when_from: str | None = None,
+    when_to: str | None = None,
+    include_reparse: bool = False,
+) -> Report:
+    start = resolve_when(con, when_from, site) if when_from else None
+    end = resolve_when(con, when_to, site) if when_to else None
+    all_runs = list_runs(con, site)
+    runs = [r for r in all_runs if _in_period(r, start, end)]
+    if not runs:
+        raise UsageError(f"no runs of {site} in that period")
+    identifiers: dict[str, str] = {}
+    points: list[StatusPoint] = []
+    for run in runs:
+        state = plan_state(con, run)
+        counts: Counter[str] = Counter()
+        for version in state.versions.values():
+            status = version.record.get("status") or {}
+            label = str(status.get("label") or NO_STATUS)
+            identifiers.setdefault(label, str(status.get("identifier") or ""))
+            counts[label] += 1
+        if state.unknown:
+            counts[UNKNOWN] += len(state.unknown)
+        points.append(StatusPoint(run, dict(counts)))
+    complete = [r for r in runs if r.complete]
+    current_run = complete[-1] if complete else None
+    current: dict[str, int] = {}
+    if current_run is not None:
+        current = next(p.counts for p in points if p.run.id == current_run.id)
+    latest = diff_runs(con, complete[-2], complete[-1], include_reparse=include_reparse) if len(complete) >= 2 else None
+    histories = _changed_histories(con, site, runs, all_runs, include_reparse)
+    plan_path = runs[-1].plan_path
+    return Report(site, plan_path, runs, points, identifiers, current, current_run, latest, histories)
+
+
+def _changed_histories(
+    con: duckdb.DuckDBPyConnection,
+    site: str,
+    runs: list[RunInfo],
+    all_runs: list[RunInfo],
+    include_reparse: bool,
+) -> list[History]:
+    """Histories of the actions that changed in the period, keeping only the steps inside it."""
+    by_id = {r.id: r for r in all_runs}
+    period_ids = {r.id for r in runs}
+    first = runs[0]
+    grouped: dict[Key, list[VersionRow]] = {}
+    for version in versions_of(con, "site = ?", [site]):
+        grouped.setdefault(version.key, []).append(version)
+    out: list[History] = []
+    for key, versions in grouped.items():
+        steps = [
+            s
+            for s in build_history(versions, by_id)
+            if (s.change is not None or s.record is None or s.version == 1)
+            and s.first_run is not None
+            and s.first_run.id in period_ids
+            and s.first_run.id != first.id
+            and (include_reparse or s.cause != "reparse")
+        ]
+        if not steps:
+            continue
+        latest = versions[-1].record
+        out.append(History(key[3], str(latest.get("name") or ""), key[0], key[1], key[2], latest.get("url"), steps))
+    out.sort(key=lambda h: (natural_key(h.identifier), h.language))
+    return out

@@ -1,0 +1,203 @@
+"""Reading the archive for history, diff, export and reports: runs, which site, the plan as a run saw it.
+
+The state of a plan at a run is what that run *observed*: a parsed or unchanged page gives the version it
+pointed at, a gone page removes the action (with why), anything else (not reached, fetch or parse failed)
+makes the action unknown at that run. So a partial run never passes for "nothing changed".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from schemas.dates import HELSINKI
+from schemas.errors import UsageError
+from snapshots.change_model import RunInfo
+
+Key = tuple[str, str, str, str]
+
+_RUN_COLUMNS = "id, site, started_at, finished_at, outcome, plan_path, start_url, reason"
+
+
+def _run(row: tuple[Any, ...]) -> RunInfo:
+    return RunInfo(
+        id=int(row[0]),
+        site=row[1],
+        started_at=row[2],
+        finished_at=row[3],
+        outcome=row[4],
+        plan_path=row[5] or "",
+        start_url=row[6],
+        reason=row[7],
+    )
+
+
+def list_runs(con: duckdb.DuckDBPyConnection, site: str | None = None) -> list[RunInfo]:
+    """Runs in the order they looked at the site (imports of old captures sort where they belong)."""
+    sql = f"SELECT {_RUN_COLUMNS} FROM runs"
+    params: list[Any] = []
+    if site is not None:
+        sql += " WHERE site = ?"
+        params.append(site)
+    sql += " ORDER BY started_at, id"
+    return [_run(r) for r in con.execute(sql, params).fetchall()]
+
+
+def get_run(con: duckdb.DuckDBPyConnection, run_id: int) -> RunInfo:
+    row = con.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", [run_id]).fetchone()
+    if row is None:
+        raise UsageError(f"no run {run_id} in the archive")
+    return _run(row)
+
+
+def choose_site(con: duckdb.DuckDBPyConnection, site: str | None) -> str:
+    """The one site of the archive, or the one asked for; several sites and no --site is a usage error."""
+    sites = [r[0] for r in con.execute("SELECT DISTINCT site FROM runs ORDER BY site").fetchall()]
+    if site is not None:
+        if site not in sites:
+            known = ", ".join(sites) or "none"
+            raise UsageError(f"no runs of site {site!r} in the archive (sites: {known})")
+        return site
+    if not sites:
+        raise UsageError("the archive holds no runs yet (run `vahti crawl` first)")
+    if len(sites) > 1:
+        raise UsageError(f"the archive holds several sites; pick one with --site ({', '.join(sites)})")
+    return sites[0]
+
+
+def _end_of(text: str) -> dt.datetime | None:
+    """The instant a WHEN string points at: the end of a day (Helsinki) for a date, the instant for a time."""
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), HELSINKI)
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=HELSINKI)
+
+
+def resolve_when(con: duckdb.DuckDBPyConnection, when: str, site: str) -> RunInfo:
+    """WHEN = a run id, or an ISO date/time meaning the last complete run on or before it (Helsinki days)."""
+    text = when.strip()
+    if text.isdigit():
+        run = get_run(con, int(text))
+        if run.site != site:
+            raise UsageError(f"run {run.id} is a run of {run.site}, not {site}")
+        return run
+    instant = _end_of(text)
+    if instant is None:
+        raise UsageError(f"bad WHEN {when!r}: give a run id or an ISO date/time such as 2024-05-01")
+    op = "<" if len(text) == 10 else "<="
+    row = con.execute(
+        f"SELECT {_RUN_COLUMNS} FROM runs WHERE site = ? AND outcome = 'complete' AND started_at {op} ?"
+        " ORDER BY started_at DESC, id DESC LIMIT 1",
+        [site, instant],
+    ).fetchone()
+    if row is None:
+        raise UsageError(f"no complete run of {site} on or before {text}")
+    return _run(row)
+
+
+def last_complete_runs(con: duckdb.DuckDBPyConnection, site: str, n: int = 2) -> list[RunInfo]:
+    rows = con.execute(
+        f"SELECT {_RUN_COLUMNS} FROM runs WHERE site = ? AND outcome = 'complete'"
+        " ORDER BY started_at DESC, id DESC LIMIT ?",
+        [site, n],
+    ).fetchall()
+    return [_run(r) for r in reversed(rows)]
+
+
+@dataclass
+class VersionRow:
+    id: int
+    key: Key
+    valid_from: dt.datetime
+    valid_to: dt.datetime | None
+    first_run: int | None
+    last_run: int | None
+    closed_run: int | None
+    cause: str
+    gone_reason: str | None
+    record: dict[str, Any]
+
+
+_VERSION_COLUMNS = (
+    "id, site, plan_path, language, identifier, valid_from, valid_to, first_run, last_run, closed_run, cause,"
+    " gone_reason, record"
+)
+
+
+def _version(row: tuple[Any, ...]) -> VersionRow:
+    return VersionRow(
+        id=int(row[0]),
+        key=(row[1], row[2], row[3], row[4]),
+        valid_from=row[5],
+        valid_to=row[6],
+        first_run=row[7],
+        last_run=row[8],
+        closed_run=row[9],
+        cause=row[10],
+        gone_reason=row[11],
+        record=json.loads(row[12]) if isinstance(row[12], str) else row[12],
+    )
+
+
+def versions_of(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[VersionRow]:
+    rows = con.execute(
+        f"SELECT {_VERSION_COLUMNS} FROM action_versions WHERE {where} ORDER BY valid_from, id", params
+    ).fetchall()
+    return [_version(r) for r in rows]
+
+
+@dataclass
+class PlanState:
+    """One run's view of the plan: records by key, removed keys with why, unknown keys."""
+
+    run: RunInfo
+    versions: dict[Key, VersionRow]
+    gone: dict[Key, str]
+    unknown: set[Key]
+
+
+def plan_state(con: duckdb.DuckDBPyConnection, run: RunInfo) -> PlanState:
+    rows = con.execute(
+        "SELECT site, plan_path, language, identifier, outcome, coalesce(reason, error), version_id"
+        " FROM observations WHERE run_id = ? AND identifier IS NOT NULL ORDER BY id",
+        [run.id],
+    ).fetchall()
+    seen: dict[Key, tuple[str, str | None, int | None]] = {}
+    for site, plan_path, language, identifier, outcome, why, version_id in rows:
+        key = (site, plan_path, language, identifier)
+        previous = seen.get(key)
+        # A parsed observation wins over a failed retry of the same page in the same run.
+        if previous is not None and previous[2] is not None and version_id is None:
+            continue
+        seen[key] = (outcome, why, version_id)
+    ids = [v for (_, _, v) in seen.values() if v is not None]
+    by_id: dict[int, VersionRow] = {}
+    if ids:
+        for version in versions_of(con, "id IN (SELECT unnest(?::BIGINT[]))", [ids]):
+            by_id[version.id] = version
+    versions: dict[Key, VersionRow] = {}
+    gone: dict[Key, str] = {}
+    unknown: set[Key] = set()
+    for key, (outcome, why, version_id) in seen.items():
+        if version_id is not None and version_id in by_id:
+            versions[key] = by_id[version_id]
+        elif outcome == "gone":
+            gone[key] = why or "gone"
+        else:
+            unknown.add(key)
+    return PlanState(run, versions, gone, unknown)
+
+
+def versions_valid_at(con: duckdb.DuckDBPyConnection, site: str, instant: dt.datetime) -> list[VersionRow]:
+    """Every version in force at an instant (what `export --at` falls back on for actions a run missed)."""
+    return versions_of(
+        con, "site = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)", [site, instant, instant]
+    )

@@ -115,7 +115,7 @@ def _identifier_and_name(h1: LexborNode, url: str, result: DomResult) -> None:
         name = " ".join(pieces[1:])
     else:
         name = " ".join(pieces)
-        if url_id and name.startswith(url_id) and name[len(url_id) : len(url_id) + 1] in ("", " ", "."):
+        if url_id and name.startswith(url_id) and not name[len(url_id) : len(url_id) + 1].isdigit():
             identifier, name = url_id, name[len(url_id) :].lstrip(". ")
     if identifier:
         result.fields["identifier"] = identifier

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 _PUSH = re.compile(r"self\.__next_f\.push\((\[.*\])\)\s*;?\s*$", re.S)
 _ROW_PREFIX = re.compile(r"^[0-9a-fA-F]+:")
+_ACTION_KEY = re.compile(r'"action"\s*:\s*\{')
 MAX_DEPTH = 40
 
 
@@ -129,7 +130,7 @@ def _from_flight(scripts: list[str], identifier: str | None) -> EmbeddedAction |
     text = "".join(payload)
     best: dict[str, Any] | None = None
     for line in text.split("\n"):
-        if '"action":{' not in line:
+        if not _ACTION_KEY.search(line):
             continue
         row = _ROW_PREFIX.sub("", line, count=1)
         try:

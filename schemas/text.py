@@ -9,24 +9,27 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _PARA_SPLIT = re.compile(r"\n\s*\n+")
 
 
 def clean_inline(text: str) -> str:
     """One line of text: NFC, invisible characters dropped, every run of whitespace (newlines too) one space."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return " ".join(_SPACES.sub(" ", text).split())
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    # str.split() splits on every Unicode space (NBSP, thin spaces, ideographic space) and on newlines
+    return " ".join(text.split())
 
 
 def clean_block(text: str) -> str:
     """Multi-paragraph text: paragraphs separated by one blank line ("\\n\\n"), lines inside a paragraph kept as
     single newlines, all other whitespace collapsed."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = []
     for para in _PARA_SPLIT.split(text):
-        lines = [" ".join(_SPACES.sub(" ", line).split()) for line in para.split("\n")]
+        lines = [" ".join(line.split()) for line in para.split("\n")]
         joined = "\n".join(line for line in lines if line)
         if joined:
             paragraphs.append(joined)

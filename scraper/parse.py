@@ -97,7 +97,7 @@ def _parse(html: bytes, url: str) -> ParseResult:
     if not fields.get("identifier"):
         raise ParseError("no action identifier found (neither on the page nor in its URL)")
 
-    extra = dict(dom.extra_sections)
+    extra = _without_relabelled(dict(dom.extra_sections), dom.fields, fields)
     primary = set(fields["categories"])
     for type_name, values in dom.category_blocks:
         if not primary & set(values):
@@ -122,6 +122,18 @@ def _parse(html: bytes, url: str) -> ParseResult:
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise ParseError(f"page data does not fit the record ({where}: {first.get('msg')})") from None
     return ParseResult(action=action, warnings=warnings)
+
+
+def _without_relabelled(extra: dict[str, str], shown: dict[str, Any], merged: dict[str, Any]) -> dict[str, str]:
+    """A V3 admin can rename a block's heading (`fieldLabel`): the section then looks unknown, but when its text is
+    exactly what the embedded data says the description (or lead, or official text) is, it is that field."""
+    for label, text in list(extra.items()):
+        for field_name in ("description", "lead", "official_description"):
+            value = merged.get(field_name)
+            if field_name not in shown and value and clean_inline(value) == clean_inline(text):
+                del extra[label]
+                break
+    return extra
 
 
 def _is_not_found(tree: LexborHTMLParser) -> bool:

@@ -75,3 +75,17 @@ def test_not_found_page_with_http_200() -> None:
     with pytest.raises(ActionNotFound):
         parse_page(not_found_page(), "https://ilmastovahti.hel.fi/actions/999")
     assert issubclass(ActionNotFound, ParseError)
+
+
+def test_renamed_description_heading_is_still_the_description() -> None:
+    html = page().replace(b'<h2 class="visually-hidden">Kuvaus</h2>', b"<h2>Toimenpiteen sis\xc3\xa4lt\xc3\xb6</h2>")
+    a = parse_page(html, URL).action
+    assert a.description == "Yhteistyötä tehdään seuraavaa periaatetta noudattaen: avoimuus ensin."
+    assert "Toimenpiteen sisältö" not in a.extra_sections
+
+
+def test_category_breadcrumb_hierarchy_gives_the_leaf() -> None:
+    crumbs = (b'<span id="crumb-1"><a href="/actions?cat-theme=1">Kulutus</a>&nbsp;/ </span>'
+              b'<span id="crumb-8"><a href="/actions?cat-theme=8">Hankinnat</a>&nbsp;/ </span>')
+    html = page().replace(b'<span id="crumb-8"><a href="/actions?cat-theme=8">Hankinnat</a>&nbsp;/ </span>', crumbs)
+    assert parse_page(html, URL).action.categories == ["Hankinnat"]

@@ -63,10 +63,10 @@ def summary_lines(summary: CrawlSummary) -> list[str]:
 
 
 class PlainProgress:
-    """One line per event, for logs."""
+    """One line per event, for logs; on stdout, so stderr carries only the one-line error of a failed crawl."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
+        self.stream = stream or sys.stdout
         self.done = 0
         self.total = 0
 
@@ -161,9 +161,8 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
-def for_stream(stream: TextIO | None = None) -> CrawlProgress:
-    """Rich on a terminal, plain lines otherwise."""
-    target = stream or sys.stderr
-    if target.isatty():
+def for_terminal() -> CrawlProgress:
+    """Rich on a terminal, plain lines on stdout otherwise (CI logs, pipes)."""
+    if sys.stderr.isatty() and sys.stdout.isatty():
         return RichProgress()
-    return PlainProgress(target)
+    return PlainProgress(sys.stdout)

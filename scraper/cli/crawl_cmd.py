@@ -11,7 +11,7 @@ from schemas.errors import UsageError
 from scraper.cli.app import DbOption, app, db_path
 from scraper.crawl import Crawl, CrawlOptions
 from scraper.fetch import DEFAULT_USER_AGENT, Fetcher, FetchPolicy
-from scraper.progress import for_stream
+from scraper.progress import for_terminal
 
 DEFAULT_START_URL = "https://ilmastovahti.hel.fi/actions"
 
@@ -69,5 +69,5 @@ def crawl_command(
     from snapshots.store import open_writer
 
     with open_writer(db_path(db)) as writer, Fetcher(url, policy) as fetcher:
-        summary = Crawl(fetcher, writer, url, options, progress=for_stream()).run()
+        summary = Crawl(fetcher, writer, url, options, progress=for_terminal()).run()
     raise typer.Exit(summary.exit_code)

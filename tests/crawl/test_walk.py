@@ -4,6 +4,7 @@ the archive interface in memory: chain order, list fallback, orphans, cycles, fa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -49,8 +50,8 @@ def serve_chain(site: Site, chain: list[str], listed: list[str] | None = None) -
     site.routes["/actions"] = Reply(body=f'<html lang="fi"><body>{cards}</body></html>'.encode())
 
 
-def crawl(site: Site, writer: MemoryWriter, clock: FakeClock, start: str = "/actions", parse=fake_parse,
-          **options: object) -> Crawl:
+def crawl(site: Site, writer: MemoryWriter, clock: FakeClock, start: str = "/actions",
+          parse: Callable[[bytes, str], ParseResult] = fake_parse, **options: object) -> Crawl:
     fetcher = Fetcher(site.url(start), FetchPolicy(delay=0, attempts=2), sleep=clock.sleep, clock=clock.clock)
     return Crawl(fetcher, writer, site.url(start), CrawlOptions(**options), parse=parse)  # type: ignore[arg-type]
 

@@ -1,0 +1,50 @@
+"""Replica configuration: which plan, era, language and day to serve, and what to break."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scraper.replica.plan_gen import PLANS
+from scraper.replica.view import ERAS, LANGS
+
+PREFIXES = ("/actions", "/action")
+
+
+@dataclass
+class ReplicaConfig:
+    """`variation_seed=None` writes the plainest markup (default layout, no random wrappers or entities);
+    an int picks one of many equivalent markups for the same content."""
+
+    era: str = "v3"
+    plan: str = "helsinki"
+    lang: str = "fi"
+    prefix: str = "/actions"
+    day: int = 0
+    seed: int = 0
+    test_banner: bool = False
+    redesign: bool = False
+    faults: str = ""
+    variation_seed: int | None = None
+    #: V3 theme flag `showPaginationTop/Bottom = false`: no prev/next links in the page, only in embedded data
+    hide_pager: bool = False
+    #: `Crawl-delay:` line in robots.txt (seconds), None = no such line
+    crawl_delay: float | None = None
+    host: str = "127.0.0.1"
+    port: int = 0
+
+    def validate(self) -> None:
+        """Raise ValueError with a one-line message for a value the replica cannot serve."""
+        if self.era not in ERAS:
+            raise ValueError(f"unknown era {self.era!r}; expected one of {', '.join(ERAS)}")
+        if self.plan not in PLANS:
+            raise ValueError(f"unknown plan {self.plan!r}; expected one of {', '.join(PLANS)}")
+        if self.lang not in LANGS:
+            raise ValueError(f"unknown language {self.lang!r}; expected one of {', '.join(LANGS)}")
+        if self.prefix not in PREFIXES:
+            raise ValueError(f"unknown prefix {self.prefix!r}; expected one of {', '.join(PREFIXES)}")
+        if self.day < 0:
+            raise ValueError(f"day must be >= 0, got {self.day}")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be 0..65535, got {self.port}")
+        if self.crawl_delay is not None and self.crawl_delay < 0:
+            raise ValueError("crawl delay must be >= 0")

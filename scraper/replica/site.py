@@ -1,0 +1,190 @@
+"""The replica's pages: routing a path to a rendered page for the current day, with a render cache, and the
+ground truth for the same state. No sockets here (see server.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from email.utils import format_datetime
+from urllib.parse import unquote
+
+from schemas.action import Action
+from scraper.replica import render_list, render_v1, render_v2, render_v3
+from scraper.replica.config import ReplicaConfig
+from scraper.replica.days import Change, DayBook
+from scraper.replica.markup import Variation
+from scraper.replica.model import PlanData
+from scraper.replica.page import PageCtx
+from scraper.replica.plan_gen import build_plan
+from scraper.replica.truth import expected_record
+from scraper.replica.view import LANGS, Site, build_view
+
+CACHE_SIZE = 400
+
+
+@dataclass(frozen=True)
+class Page:
+    status: int
+    content_type: str
+    body: bytes
+    etag: str
+    last_modified: str
+    is_action: bool = False
+    location: str | None = None
+
+
+def _page(status: int, text: str, ctype: str, day: dt.date, is_action: bool = False) -> Page:
+    body = text.encode("utf-8")
+    etag = '"' + hashlib.sha1(body).hexdigest()[:24] + '"'
+    stamp = dt.datetime(day.year, day.month, day.day, 4, 0, tzinfo=dt.UTC)
+    return Page(status, ctype, body, etag, format_datetime(stamp, usegmt=True), is_action)
+
+
+class ReplicaSite:
+    def __init__(self, cfg: ReplicaConfig, base_url: str) -> None:
+        cfg.validate()
+        self.cfg = cfg
+        self.base_url = base_url
+        self.book = DayBook(build_plan(cfg.plan, cfg.seed), cfg.seed)
+        self.day = cfg.day
+        self.book.state(self.day)
+        self._cache: OrderedDict[tuple[object, ...], Page] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # --- state ---------------------------------------------------------------------------------------------
+    @property
+    def plan(self) -> PlanData:
+        return self.book.state(self.day)
+
+    def set_day(self, day: int) -> None:
+        if day < 0:
+            raise ValueError("day must be >= 0")
+        self.book.state(day)
+        self.day = day
+
+    def changes(self, day_a: int, day_b: int) -> list[Change]:
+        return self.book.changes(day_a, day_b)
+
+    def site_for(self, lang: str) -> Site:
+        return Site(self.base_url, lang, self.cfg.prefix, self.plan.base_path)
+
+    def chain(self) -> list[str]:
+        return [a.identifier for a in self.plan.live_actions()]
+
+    def expected_records(self, lang: str | None = None) -> dict[str, Action]:
+        lang = lang or self.cfg.lang
+        plan, site = self.plan, self.site_for(lang)
+        host = self.base_url.split("://", 1)[1]
+        out = {}
+        for action in plan.live_actions():
+            view = build_view(plan, action, site, self.cfg.era, self.cfg.test_banner, self.cfg.redesign)
+            out[action.identifier] = expected_record(view, host, plan.base_path, embedded=not self.cfg.redesign)
+        return out
+
+    # --- rendering -----------------------------------------------------------------------------------------
+    def _ctx(self, lang: str, page_key: str) -> PageCtx:
+        varied = self.cfg.variation_seed is not None
+        build = self.cfg.variation_seed if self.cfg.variation_seed is not None else self.cfg.seed
+        return PageCtx(plan=self.plan, site=self.site_for(lang), var=Variation(build, page_key, self.cfg.era, varied),
+                       era=self.cfg.era, build_seed=build, varied=varied, test_banner=self.cfg.test_banner,
+                       redesign=self.cfg.redesign, hide_pager=self.cfg.hide_pager)
+
+    def split(self, path: str) -> tuple[str, str]:
+        """(language, path inside the plan) for a request path, e.g. "/sv/lumo/actions/1" → ("sv", "/actions/1")."""
+        lang = "fi"
+        for code in LANGS:
+            if path == f"/{code}" or path.startswith(f"/{code}/"):
+                lang, path = code, path[len(code) + 1:] or "/"
+                break
+        base = self.plan.base_path
+        if base and (path == base or path.startswith(base + "/")):
+            path = path[len(base):] or "/"
+        elif base and path not in ("/robots.txt", "/sitemap.xml"):
+            return lang, "/__outside_plan__" + path
+        return lang, path
+
+    def page(self, path: str, next_href: str | None = None, next_ident: str | None = None) -> Page:
+        key = (self.day, path, next_href, next_ident)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        page = self._render(path, next_href, next_ident)
+        with self._lock:
+            self._cache[key] = page
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return page
+
+    def action_identifier(self, path: str) -> str | None:
+        """The identifier when `path` is an action page path of this site (whatever the action's fate)."""
+        _, inner = self.split(path)
+        prefix = self.cfg.prefix + "/"
+        if inner.startswith(prefix) and "/" not in inner[len(prefix):].strip("/"):
+            return unquote(inner[len(prefix):].strip("/"))
+        return None
+
+    def _render(self, path: str, next_href: str | None, next_ident: str | None) -> Page:
+        plan, era, today = self.plan, self.cfg.era, self.plan.today
+        if path == "/robots.txt":
+            return _page(200, self._robots(), "text/plain; charset=utf-8", today)
+        if path == "/sitemap.xml":
+            if era == "v3":
+                return self._not_found(path, "fi", action=False)
+            return _page(200, self._sitemap(), "application/xml; charset=utf-8", today)
+        lang, inner = self.split(path)
+        html = "text/html; charset=utf-8"
+        ident = self.action_identifier(path)
+        if ident is not None:
+            action = plan.find(ident)
+            if action is None or action.merged_with is not None:
+                return self._not_found(path, lang, action=True)
+            ctx = self._ctx(lang, path)
+            ctx.view = build_view(plan, action, ctx.site, era, self.cfg.test_banner, self.cfg.redesign)
+            ctx.next_href, ctx.next_ident = next_href, next_ident
+            renderer = {"v1early": render_v1, "v1": render_v1, "v2": render_v2, "v3": render_v3}[era]
+            return _page(200, renderer.render_action(ctx), html, today, is_action=True)
+        if inner in ("/actions", "/actions/"):
+            ctx = self._ctx(lang, path)
+            text = render_list.render_v3_list(ctx) if era == "v3" else render_list.render_v1_list(ctx)
+            return _page(200, text, html, today)
+        if inner == "/":
+            ctx = self._ctx(lang, path)
+            link = f'<a href="{ctx.list_href()}">{ctx.t("actions")}</a>'
+            return _page(200, f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>'
+                              f"{plan.site_title}</title></head><body><h1>{plan.name}</h1>{link}</body></html>",
+                         html, today)
+        for section in ("/indicators/", "/organizations/"):
+            if inner.startswith(section) and inner[len(section):].isdigit():
+                return _page(200, f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>'
+                                  f"{plan.site_title}</title></head><body><h1>{section.strip('/')} "
+                                  f"{inner[len(section):]}</h1></body></html>", html, today)
+        return self._not_found(path, lang, action=False)
+
+    def _not_found(self, path: str, lang: str, action: bool) -> Page:
+        ctx = self._ctx(lang, path)
+        if self.cfg.era == "v3":
+            # V3 answers a missing action with 200 and a marker; other unknown paths too (App Router not-found)
+            return _page(200 if action else 404, render_v3.render_not_found(ctx), "text/html; charset=utf-8",
+                         self.plan.today)
+        return _page(404, render_v1.render_not_found(ctx), "text/html; charset=utf-8", self.plan.today)
+
+    def _robots(self) -> str:
+        lines = ["User-agent: *", "Disallow: /admin", "Disallow: /api/"]
+        if self.cfg.crawl_delay is not None:
+            lines.append(f"Crawl-delay: {self.cfg.crawl_delay:g}")
+        if self.cfg.era != "v3":
+            lines.append(f"Sitemap: {self.base_url}/sitemap.xml")
+        return "\n".join(lines) + "\n"
+
+    def _sitemap(self) -> str:
+        site = self.site_for(self.cfg.lang)
+        urls = [self.base_url + site.list_path()] + [site.action_url(i) for i in self.chain()]
+        body = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+        return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"{body}</urlset>")

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin
 
+from schemas.text import clean_block
 from scraper.replica.locale import fmt_intl, fmt_l, t
 from scraper.replica.model import ActionData, PlanData, RichText, TaskData
 
@@ -151,8 +152,8 @@ def official_text(action: ActionData, era: str) -> str | None:
     if action.official_name is None:
         return None
     if era == "v1early":  # newlines were not converted to <br>: HTML collapses them to spaces
-        return " ".join(action.official_name.split())
-    return "\n".join(" ".join(line.split()) for line in action.official_name.split("\n"))
+        return clean_block(action.official_name.replace("\n", " "))
+    return clean_block(action.official_name)
 
 
 def build_view(plan: PlanData, action: ActionData, site: Site, era: str, test_banner: bool,

@@ -151,24 +151,29 @@ def _in_skipped(node: LexborNode, stop: LexborNode) -> bool:
 # --- responsible organisations ------------------------------------------------------------------------------
 def read_organizations(nodes: list[LexborNode]) -> list[dict[str, Any]]:
     items = top_most(nodes, "li") or top_most(nodes, "a") or _badges(nodes)
+    labels = [_aria_label(item) for item in items]
+    # 2019 labels are the full name ("Päävastuutaho: Helen Oy"); V3 labels are "{abbreviation} {name}"
+    full_name_labels = any(label and label.casefold().startswith("päävastuutaho") for label in labels)
     orgs = []
-    for item in items:
+    for item, label in zip(items, labels, strict=True):
         anchor = item if item.tag == "a" else item.css_first("a")
         shown_node = anchor or (_badges([item]) or [item])[0]
         shown = inline_text(shown_node)
         if not shown or shown.casefold() in vocab.EMPTY_MARKERS or shown.casefold().startswith(_ORG_SUFFIX_SKIP):
             continue
-        label = None
-        for candidate in (shown_node, anchor, item):
-            if candidate is not None and candidate.attributes.get("aria-label") is not None:
-                label = candidate.attributes.get("aria-label")
-                break
-        full = full_name_from_label(label, shown)
+        full = full_name_from_label(label, shown, label_is_full_name=full_name_labels)
         orgs.append({"name": full or shown, "abbreviation": shown if full else None, "role": None})
     return orgs
 
 
-def full_name_from_label(label: str | None, shown: str) -> str | None:
+def _aria_label(item: LexborNode) -> str | None:
+    for candidate in (item, item.css_first("a"), *item.css("[aria-label]")):
+        if candidate is not None and candidate.attributes.get("aria-label") is not None:
+            return candidate.attributes.get("aria-label")
+    return None
+
+
+def full_name_from_label(label: str | None, shown: str, label_is_full_name: bool = False) -> str | None:
     """The full organisation name an aria-label reveals, or None when it says nothing more than the badge."""
     if label is None:
         return None
@@ -176,7 +181,7 @@ def full_name_from_label(label: str | None, shown: str) -> str | None:
     if rest.startswith("null "):
         rest = rest[5:]
     rest = clean_inline(rest)
-    if rest.startswith(shown + " "):
+    if not label_is_full_name and rest.startswith(shown + " "):
         rest = rest[len(shown) + 1 :].strip()
     if not rest or rest == shown:
         return None

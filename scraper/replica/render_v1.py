@@ -9,7 +9,11 @@ import json
 
 from scraper.replica.embedded import action_object, apollo_state
 from scraper.replica.page import PageCtx, banner
+from scraper.replica.locale import STRINGS
 from scraper.replica.view import ActionView
+
+#: strings the 2019 components hard-coded in Finnish, whatever the page language
+HARD_CODED = {k: STRINGS["fi"][k] for k in ("indicator-details", "no-defined-indicators")}
 
 
 def _hero(ctx: PageCtx, view: ActionView) -> str:
@@ -137,10 +141,10 @@ def _indicators(ctx: PageCtx, view: ActionView) -> str:
                 f'<a href="{ctx.action_href(a.identifier)}"><span class="badge">{v.esc(a.identifier)}</span></a>'
                 for a in others) + " | ")
         cards.append(f'<div class="card mb-3"><div class="card-body"><h5>{v.esc(name)}</h5></div><div class="card-footer">'
-                     f'{also}<a href="{ctx.site.indicator_path(pk)}">{v.esc(ctx.t("indicator-details"))} <svg class="icon">'
+                     f'{also}<a href="{ctx.site.indicator_path(pk)}">{v.esc(HARD_CODED["indicator-details"])} <svg class="icon">'
                      f"</svg></a></div></div>")
     if not cards:
-        cards.append(f'<div class="alert alert-light mb-5"><h6>{v.esc(ctx.t("no-defined-indicators"))}</h6></div>')
+        cards.append(f'<div class="alert alert-light mb-5"><h6>{v.esc(HARD_CODED["no-defined-indicators"])}</h6></div>')
     out = (f'<div class="container"><h2 class="{v.cls("ActionDetails-SectionHeader")} mb-5">{v.esc(ctx.t("indicators"))}'
            f"</h2>{v.join(cards)}</div>")
     if view.indicators:

@@ -77,7 +77,8 @@ class PlanDiff:
             "status": sum(1 for c in self.changes if c.status_changed),
             "added": sum(1 for c in self.changes if c.change == "added"),
             "removed": sum(1 for c in self.changes if c.change == "removed"),
-            "modified": sum(1 for c in self.changes if c.change == "modified"),
+            # disjoint from "status": the other edits
+            "modified": sum(1 for c in self.changes if c.change == "modified" and not c.status_changed),
         }
 
     def to_json(self) -> dict[str, Any]:

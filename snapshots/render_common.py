@@ -57,6 +57,8 @@ def fmt_value(name: str, value: Any) -> str:
         return str(value.get("label") or value.get("identifier") or "?")
     if name == "completion":
         return f"{value} %"
+    if name in ("updated_at", "date"):
+        return shown_date(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):

@@ -14,9 +14,9 @@ from typing import Any
 
 import duckdb
 
-from schemas.dates import HELSINKI
 from schemas.errors import UsageError
 from snapshots.change_model import RunInfo
+from snapshots.when import resolve_when as archive_when
 
 Key = tuple[str, str, str, str]
 
@@ -69,38 +69,10 @@ def choose_site(con: duckdb.DuckDBPyConnection, site: str | None) -> str:
     return sites[0]
 
 
-def _end_of(text: str) -> dt.datetime | None:
-    """The instant a WHEN string points at: the end of a day (Helsinki) for a date, the instant for a time."""
-    try:
-        if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), HELSINKI)
-        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=HELSINKI)
-
-
 def resolve_when(con: duckdb.DuckDBPyConnection, when: str, site: str) -> RunInfo:
-    """WHEN = a run id, or an ISO date/time meaning the last complete run on or before it (Helsinki days)."""
-    text = when.strip()
-    if text.isdigit():
-        run = get_run(con, int(text))
-        if run.site != site:
-            raise UsageError(f"run {run.id} is a run of {run.site}, not {site}")
-        return run
-    instant = _end_of(text)
-    if instant is None:
-        raise UsageError(f"bad WHEN {when!r}: give a run id or an ISO date/time such as 2024-05-01")
-    op = "<" if len(text) == 10 else "<="
-    row = con.execute(
-        f"SELECT {_RUN_COLUMNS} FROM runs WHERE site = ? AND outcome = 'complete' AND started_at {op} ?"
-        " ORDER BY started_at DESC, id DESC LIMIT 1",
-        [site, instant],
-    ).fetchone()
-    if row is None:
-        raise UsageError(f"no complete run of {site} on or before {text}")
-    return _run(row)
+    """WHEN = a run id, or an ISO date/time meaning the last complete run on or before it (Helsinki days);
+    the archive's own resolver decides, so every command reads WHEN the same way."""
+    return get_run(con, archive_when(con, when, site).run_id)
 
 
 def last_complete_runs(con: duckdb.DuckDBPyConnection, site: str, n: int = 2) -> list[RunInfo]:

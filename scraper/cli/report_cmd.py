@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -15,12 +16,13 @@ import typer
 
 from schemas.errors import UsageError
 from scraper.cli.app import DbOption, app, db_path
-from snapshots.db import connect_read
 from snapshots.history import action_history
 from snapshots.plan_diff import diff_runs, pick_runs
+from snapshots.queries import open_reader
 from snapshots.render_markdown import render_diff_markdown, render_history_markdown
 from snapshots.render_text import render_diff_text, render_history_text
-from snapshots.report_read import choose_site
+from snapshots.report_read import choose_site, resolve_when
+from snapshots.warc_io import Capture, Judgement
 
 
 class TextFormat(StrEnum):
@@ -41,11 +43,8 @@ SiteOption = typer.Option(None, "--site", help="Host of the plan, when the archi
 
 @contextmanager
 def reading(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect_read(db_path(db))
-    try:
+    with open_reader(db_path(db)) as con:
         yield con
-    finally:
-        con.close()
 
 
 def use_color() -> bool:
@@ -128,3 +127,100 @@ def report(
     with reading(db) as con:
         data = build_report(con, choose_site(con, site), when_from, when_to, include_reparse)
     emit(render_report(data), out)
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+    warc = "warc"
+
+
+@app.command()
+def export(
+    fmt: ExportFormat = typer.Option(..., "--format", help="parquet, csv, jsonl (records) or warc (raw responses)."),
+    out: Path = typer.Option(..., "--out", help="File to write (a directory for --history --format parquet)."),
+    at: str | None = typer.Option(None, "--at", help="The plan as of this run id or ISO date (default: now)."),
+    history_: bool = typer.Option(False, "--history", help="Every version, with valid_from / valid_to."),
+    site: str | None = SiteOption,
+    db: Path | None = DbOption,
+) -> None:
+    """Export the plan (now, --at WHEN, or --history) for other tools; --format warc writes a run's raw pages."""
+    from snapshots import export as ex
+
+    if history_ and at is not None:
+        raise UsageError("--history and --at exclude each other: the history holds every date")
+    with reading(db) as con:
+        chosen = choose_site(con, site)
+        if fmt is ExportFormat.warc:
+            from snapshots.warc_io import export_warc
+
+            if history_:
+                raise UsageError("--format warc writes one run's raw pages; pick it with --at (default: the last run)")
+            count = export_warc(con, chosen, at, out)
+            typer.echo(f"wrote {count} responses to {out}", err=True)
+            return
+        if history_:
+            selection = ex.select_history(con, chosen)
+        elif at is not None:
+            selection = ex.select_at(con, resolve_when(con, at, chosen))
+        else:
+            selection = ex.select_current(con, chosen)
+        if fmt is ExportFormat.parquet:
+            count = ex.write_parquet(con, selection, out)
+        elif fmt is ExportFormat.csv:
+            count = ex.write_csv(selection, out)
+        else:
+            count = ex.write_jsonl(selection, out)
+    what = "versions" if history_ else "actions"
+    typer.echo(f"wrote {count} {what} to {out}", err=True)
+
+
+def judge_capture(capture: Capture) -> Judgement | None:
+    """What the crawler would have recorded for this response (same rules as a live fetch)."""
+    from scraper.parse import ActionNotFound, ParseError, parse_page
+    from scraper.urls import action_location
+
+    location = action_location(capture.url)
+    if location is None:
+        return None
+    ident = location.identifier
+    if capture.status in (404, 410):
+        return Judgement("gone", ident, reason=f"HTTP {capture.status}")
+    if capture.status != 200:
+        return Judgement("fetch_failed", ident, error=f"HTTP {capture.status}")
+    try:
+        parsed = parse_page(capture.body, capture.url)
+    except ActionNotFound as exc:
+        return Judgement("gone", ident, reason=f"not-found page (HTTP {capture.status}): {exc}")
+    except ParseError as exc:
+        return Judgement("parse_failed", ident, error=str(exc) or type(exc).__name__)
+    return Judgement("parsed", parsed.action.identifier, record=parsed.action, warnings=list(parsed.warnings))
+
+
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., help="A WARC file (.warc or .warc.gz), from vahti or from a web archive."),
+    db: Path | None = DbOption,
+) -> None:
+    """Load captures from a WARC as runs dated by their capture time (backfill, also before existing runs)."""
+    from snapshots.backfill import needs_splice, rebuild_versions
+    from snapshots.store import open_writer
+    from snapshots.warc_io import import_groups, read_warc
+
+    contents = read_warc(file)
+    if not contents.captures:
+        raise UsageError(f"{file} holds no HTTP responses to import")
+    oldest: dict[str, dt.datetime] = {}
+    with open_writer(db_path(db)) as writer:
+        for run in import_groups(writer, contents, judge_capture, file.name):
+            oldest[run.site] = min(oldest.get(run.site, run.started_at), run.started_at)
+            typer.echo(
+                f"run {run.run_id}: {run.site} captured {run.started_at:%Y-%m-%d %H:%M} UTC, {run.captures} responses, "
+                f"{run.parsed} actions, {run.outcome}"
+            )
+        con = writer.con()
+        for site, since in oldest.items():
+            if needs_splice(con, site, since):
+                count = rebuild_versions(con, site)
+                typer.echo(f"{site}: captures older than existing runs; history rebuilt ({count} versions)")

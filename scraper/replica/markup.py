@@ -7,8 +7,10 @@ several seeds anchors on what is really stable.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
+import re
 
 from scraper.replica.model import Inline, RichText
 
@@ -21,12 +23,30 @@ _ENTITY_VARIANTS = {
     "€": ("€", "&euro;"),
     "\u00ad": ("\u00ad", "&shy;", "&#173;"),
 }
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                          "\u00a0": "&nbsp;"})
+_ESCAPES_KEEP_NBSP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+_VARIANT_RE = re.compile("[" + "".join(_ENTITY_VARIANTS) + "]")
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+@functools.lru_cache(maxsize=4096)
 def _hash(*parts: object, n: int = 6) -> str:
     digest = hashlib.sha1(":".join(map(str, parts)).encode()).digest()
     return "".join(_ALPHABET[b % len(_ALPHABET)] if i % 3 else "0123456789"[b % 10] for i, b in enumerate(digest))[:n]
+
+
+@functools.lru_cache(maxsize=4096)
+def _cls(build_seed: int, era: str, label: str, extra: str) -> str:
+    h = _hash(build_seed, label, era)
+    if era == "v3":
+        name = f"mui-{h.lower()}-{label} e{_hash(label, n=5).lower()}{sum(map(ord, label)) % 20}"
+    elif era == "v2":
+        name = f"sc-{_hash(label, 'sc', n=6)} {_hash(build_seed, label, 'r', n=6)}"
+    else:
+        file, _, comp = label.partition("-")
+        name = f"{file}__{comp or file}-sc-{h.lower()}-{sum(map(ord, label)) % 9} {_hash(label, 'x', n=6)}"
+    return f"{name} {extra}".strip()
 
 
 class Variation:
@@ -41,15 +61,7 @@ class Variation:
     # --- class names -------------------------------------------------------------------------------------
     def cls(self, label: str, extra: str = "") -> str:
         """A hashed class for component `label` ("ActionHero-ActionNumber"), in the era's CSS-in-JS style."""
-        h = _hash(self.build_seed, label, self.era)
-        if self.era == "v3":
-            name = f"mui-{h.lower()}-{label} e{_hash(label, n=5).lower()}{sum(map(ord, label)) % 20}"
-        elif self.era == "v2":
-            name = f"sc-{_hash(label, 'sc', n=6)} {_hash(self.build_seed, label, 'r', n=6)}"
-        else:
-            file, _, comp = label.partition("-")
-            name = f"{file}__{comp or file}-sc-{h.lower()}-{sum(map(ord, label)) % 9} {_hash(label, 'x', n=6)}"
-        return f"{name} {extra}".strip()
+        return _cls(self.build_seed, self.era, label, extra)
 
     def css(self, label: str = "") -> str:
         """An Emotion `css-<hash>` class, optionally with a label suffix."""
@@ -59,25 +71,17 @@ class Variation:
     # --- text --------------------------------------------------------------------------------------------
     def esc(self, text: str) -> str:
         """HTML-escape text, spelling some characters as entities at random."""
-        out = []
-        for ch in text:
-            if ch == "&":
-                out.append("&amp;")
-            elif ch == "<":
-                out.append("&lt;")
-            elif ch == ">":
-                out.append("&gt;")
-            elif ch == '"':
-                out.append("&quot;")
-            elif ch == "'":
-                out.append("&#x27;")
-            elif ch in _ENTITY_VARIANTS and self.enabled and self.rng.random() < 0.3:
-                out.append(self.rng.choice(_ENTITY_VARIANTS[ch]))
-            elif ch == "\u00a0":
-                out.append("&nbsp;")
-            else:
-                out.append(ch)
-        return "".join(out)
+        if not self.enabled:
+            return text.translate(_ESCAPES)
+        rng = self.rng
+
+        def pick(match: re.Match[str]) -> str:
+            ch = match.group(0)
+            if rng.random() < 0.3:
+                return rng.choice(_ENTITY_VARIANTS[ch])
+            return "&nbsp;" if ch == "\u00a0" else ch
+
+        return _VARIANT_RE.sub(pick, text.translate(_ESCAPES_KEEP_NBSP))
 
     @staticmethod
     def attr(text: str) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 from scraper.replica.embedded import action_object, apollo_state
-from scraper.replica.page import PageCtx, banner
 from scraper.replica.locale import STRINGS
+from scraper.replica.page import PageCtx, banner
 from scraper.replica.view import ActionView
 
 #: strings the 2019 components hard-coded in Finnish, whatever the page language

@@ -57,6 +57,7 @@ class ReplicaServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="replica", daemon=True)
         self._thread.start()
+        self.site.prewarm()
         return self
 
     def stop(self) -> None:

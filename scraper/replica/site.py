@@ -65,6 +65,21 @@ class ReplicaSite:
             raise ValueError("day must be >= 0")
         self.book.state(day)
         self.day = day
+        self.prewarm()
+
+    def prewarm(self) -> None:
+        """Render the current day's pages in a background thread, so a crawl finds them ready."""
+        day = self.day
+        paths = [self.site_for(self.cfg.lang).list_path()] + [
+            self.site_for(self.cfg.lang).action_path(i) for i in self.chain()]
+
+        def work() -> None:
+            for path in paths:
+                if self.day != day:
+                    return
+                self.page(path)
+
+        threading.Thread(target=work, name="replica-prewarm", daemon=True).start()
 
     def changes(self, day_a: int, day_b: int) -> list[Change]:
         return self.book.changes(day_a, day_b)
@@ -108,7 +123,7 @@ class ReplicaSite:
         return lang, path
 
     def page(self, path: str, next_href: str | None = None, next_ident: str | None = None) -> Page:
-        key = (self.day, path, next_href, next_ident)
+        key = (self.day, self.cfg.redesign, self.cfg.test_banner, path, next_href, next_ident)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:

@@ -40,6 +40,7 @@ FIELD_ORDER: tuple[str, ...] = (
     "links",
     "status_updates",
     "extra_sections",
+    "order",
     "updated_at",
     "test_instance",
     "url",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,7 +10,7 @@ import duckdb
 
 from schemas.errors import UsageError
 from snapshots.change_model import PlanDiff, RunInfo
-from snapshots.diff import diff_plans, natural_key
+from snapshots.diff import ActionChange, FieldChange, change_order, diff_plans, diff_records, natural_key
 from snapshots.report_read import (
     Key,
     last_complete_runs,
@@ -17,6 +18,9 @@ from snapshots.report_read import (
     resolve_when,
     versions_of,
 )
+
+#: Fields left out of a plan diff by default (see `diff_runs`).
+NAVIGATION = ("previous_url", "next_url")
 
 #: When a change went through several versions between two runs, the cause a reader should see.
 _CAUSE_RANK = ("crawl", "import", "reparse")
@@ -64,8 +68,10 @@ def diff_runs(
     to_run: RunInfo,
     *,
     include_reparse: bool = False,
-    ignore: Iterable[str] = (),
+    ignore: Iterable[str] | None = None,
 ) -> PlanDiff:
+    """`ignore` defaults to the prev/next links: a neighbour moving is not news about this action; the move
+    itself is reported once, as an "order" change of the action that moved."""
     a, b = plan_state(con, from_run), plan_state(con, to_run)
     unknown = a.unknown | b.unknown
     old: dict[Key, dict[str, Any]] = {k: v.record for k, v in a.versions.items()}
@@ -77,9 +83,56 @@ def diff_runs(
     causes = {key: next((c for c in _CAUSE_RANK if c in seen), "crawl") for key, seen in causes_seen.items()}
     # An action removed between the runs: its reason is what the later run recorded.
     reasons = {key: why for key, why in b.gone.items()}
+    ignore = tuple(ignore) if ignore is not None else NAVIGATION
     everything = diff_plans(
         old, new, reasons=reasons, causes=causes, unknown=unknown, include_reparse=True, ignore=ignore
     )
+    _add_moves(everything, _moved(con, from_run, to_run, unknown), old, new)
+    everything.sort(key=change_order)
     shown = [c for c in everything if include_reparse or c.cause != "reparse"]
     unknown_ids = sorted({k[3] for k in unknown}, key=natural_key)
     return PlanDiff(from_run, to_run, shown, unknown_ids, hidden_reparse=len(everything) - len(shown))
+
+
+def _order(con: duckdb.DuckDBPyConnection, run: RunInfo) -> list[Key]:
+    rows = con.execute(
+        "SELECT site, plan_path, language, identifier, min(position) AS p FROM observations"
+        " WHERE run_id = ? AND identifier IS NOT NULL AND position IS NOT NULL AND version_id IS NOT NULL"
+        " GROUP BY ALL ORDER BY p",
+        [run.id],
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def _moved(
+    con: duckdb.DuckDBPyConnection, a: RunInfo, b: RunInfo, unknown: set[Key]
+) -> dict[Key, tuple[int, int]]:
+    """Actions whose place in the plan's order changed: those outside the longest common subsequence of the
+    two orders (so one action moving is one move, not a shift of everything between)."""
+    order_a = [k for k in _order(con, a) if k not in unknown]
+    order_b = [k for k in _order(con, b) if k not in unknown]
+    common = set(order_a) & set(order_b)
+    seq_a = [k for k in order_a if k in common]
+    seq_b = [k for k in order_b if k in common]
+    matcher = difflib.SequenceMatcher(None, seq_a, seq_b, autojunk=False)
+    kept = {seq_a[block.a + i] for block in matcher.get_matching_blocks() for i in range(block.size)}
+    return {k: (order_a.index(k) + 1, order_b.index(k) + 1) for k in common - kept}
+
+
+def _add_moves(
+    changes: list[ActionChange],
+    moved: dict[Key, tuple[int, int]],
+    old: dict[Key, dict[str, Any]],
+    new: dict[Key, dict[str, Any]],
+) -> None:
+    by_key = {(c.site, c.plan_path, c.language, c.identifier): c for c in changes}
+    for key, (before, after) in moved.items():
+        change = by_key.get(key)
+        if change is None:
+            change = diff_records(old[key], new[key], ignore=tuple(new[key]))
+            if change is None:
+                change = diff_records(None, new[key])
+                assert change is not None
+                change.change, change.fields = "modified", {}
+            changes.append(change)
+        change.fields["order"] = FieldChange(before, after)

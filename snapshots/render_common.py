@@ -33,6 +33,7 @@ FIELD_LABELS: dict[str, str] = {
     "links": "Links",
     "status_updates": "Status updates",
     "extra_sections": "Other sections",
+    "order": "Place in the plan's order",
     "updated_at": "Tietoja päivitetty",
     "test_instance": "Test instance banner",
     "url": "Page address",
@@ -57,6 +58,8 @@ def fmt_value(name: str, value: Any) -> str:
         return str(value.get("label") or value.get("identifier") or "?")
     if name == "completion":
         return f"{value} %"
+    if name == "order":
+        return f"#{value}"
     if name in ("updated_at", "date"):
         return shown_date(value)
     if isinstance(value, bool):

@@ -119,7 +119,7 @@ class VisitMaker:
     def _parse(self, visit: Visit, result: FetchResult) -> None:
         text = result.text if result.text is not None else result.body or b""
         try:
-            parsed = self.parse(text, result.final_url)
+            parsed = self.parse(text, action_url_key(result.final_url))
         except ActionNotFound as exc:
             visit.outcome, visit.reason = "gone", f"not-found page (HTTP {result.status}): {exc}"
             return

@@ -385,9 +385,16 @@ def to_utf8(body: bytes, content_type: str) -> tuple[bytes, str | None]:
     """The document as UTF-8 for the parser, plus a warning when the declared charset was wrong or unknown.
 
     Decoding follows the declaration first; a body that does not decode that way is tried as UTF-8 (the usual
-    truth on Kausal Watch sites), then Windows-1252, which never fails for a Finnish page.
+    truth on Kausal Watch sites), then Windows-1252, which never fails for a Finnish page. A body declared as a
+    single-byte charset that is valid UTF-8 with non-ASCII in it is UTF-8 mislabelled: real Latin-1 text almost
+    never forms valid multi-byte sequences, while reading UTF-8 as Latin-1 turns every "ä" into "Ã¤".
     """
     charset = declared_charset(body, content_type) or "utf-8"
+    normal = charset.replace("-", "").replace("_", "")
+    if normal == "utf8" and _is_utf8(body):
+        return body, None
+    if normal in _SINGLE_BYTE and _is_utf8(body) and any(b >= 0x80 for b in body):
+        return body, f"declared charset {charset!r} but the body is UTF-8; read as utf-8"
     try:
         text = body.decode(charset)
     except LookupError:
@@ -395,8 +402,6 @@ def to_utf8(body: bytes, content_type: str) -> tuple[bytes, str | None]:
     except UnicodeDecodeError:
         warning = f"body does not decode as the declared charset {charset!r}"
     else:
-        if charset.replace("-", "").replace("_", "") in ("utf8", "usascii", "ascii"):
-            return body, None
         return text.encode("utf-8"), None
     for fallback in ("utf-8", "windows-1252", "latin-1"):
         try:
@@ -405,6 +410,17 @@ def to_utf8(body: bytes, content_type: str) -> tuple[bytes, str | None]:
             continue
         return text.encode("utf-8"), f"{warning}; read as {fallback}"
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+_SINGLE_BYTE = {"iso88591", "latin1", "l1", "windows1252", "cp1252", "iso885915", "latin9"}
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:

@@ -249,3 +249,12 @@ def test_unreachable_host_is_reported_at_once_on_first_contact(fake_clock: FakeC
         assert f.stats.requests == 1
     with pytest.raises(HostUnreachable, match="cannot reach"):
         robots_from(result)
+
+
+def test_utf8_mislabelled_as_latin1_is_read_as_utf8() -> None:
+    utf8 = "<html><body>Tehtävät – päivitetty</body></html>".encode()
+    text, warning = to_utf8(utf8, "text/html; charset=iso-8859-1")
+    assert text == utf8 and warning and "UTF-8" in warning
+    latin = "<html><body>Tehtävät</body></html>".encode("latin-1")
+    text, warning = to_utf8(latin, "text/html; charset=iso-8859-1")
+    assert text == "<html><body>Tehtävät</body></html>".encode() and warning is None

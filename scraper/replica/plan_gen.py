@@ -192,6 +192,8 @@ def build_plan(key: str, seed: int = 0) -> PlanData:
         if "111" in (a.identifier, b.identifier):
             continue
         a.order, b.order = b.order, a.order
+    # a string starting with "$", which the V3 flight payload escapes by doubling ("$$5 …")
+    plan.actions[3].official_name = "$5 milj. € lisärahoitus energiaremontteihin vuosille 2020–2022."
     if key == "helsinki":
         seed_action = _seed_111(plan)
         for n, action in enumerate(plan.actions):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,6 +36,18 @@ class LoggedRequest:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-response (a crawler giving up, `head -c`) is not an error of the replica."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class ReplicaServer:
     """`with ReplicaServer(cfg) as srv:` serves the replica until the block ends."""
 
@@ -50,8 +63,7 @@ class ReplicaServer:
     # --- lifecycle -----------------------------------------------------------------------------------------
     def start(self) -> ReplicaServer:
         handler = type("ReplicaHandler", (_Handler,), {"replica": self})
-        self._httpd = ThreadingHTTPServer((self.cfg.host, self.cfg.port), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer((self.cfg.host, self.cfg.port), handler)
         port = self._httpd.server_address[1]
         self.site = ReplicaSite(self.cfg, f"http://{self.cfg.host}:{port}")
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},

@@ -83,6 +83,16 @@ def diff_runs(
     causes = {key: next((c for c in _CAUSE_RANK if c in seen), "crawl") for key, seen in causes_seen.items()}
     # An action removed between the runs: its reason is what the later run recorded.
     reasons = {key: why for key, why in b.gone.items()}
+    # Removed before the later run (which then no longer mentions it): the reason its version was closed with.
+    for key in a.versions:
+        if key not in new and key not in reasons and key not in unknown:
+            before = versions_of(
+                con,
+                "site = ? AND plan_path = ? AND language = ? AND identifier = ? AND valid_from <= ?",
+                [*key, to_run.started_at],
+            )
+            if before and before[-1].gone_reason:
+                reasons[key] = before[-1].gone_reason
     ignore = tuple(ignore) if ignore is not None else NAVIGATION
     everything = diff_plans(
         old, new, reasons=reasons, causes=causes, unknown=unknown, include_reparse=True, ignore=ignore

@@ -1,0 +1,152 @@
+"""Parse benchmark: vahti's full extraction against the bare Lexbor parse (the floor) and against the same fields
+read with BeautifulSoup over lxml, on the replica's pages of every era, fetched once over HTTP.
+
+    bench/.venv/bin/python bench/bench_parse.py            # full run (all 150 pages per era)
+    bench/.venv/bin/python bench/bench_parse.py --pages 5 --repeats 1 --scale-pages 2   # smoke size
+
+Prints: the corpus, throughput per era, agreement of the baseline with vahti, peak memory per page, scaling with
+the description length (1×, 10×, 100×), and the ratios last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
+import memory
+import parse_methods
+from timing import best_total, ratio, table
+
+from scraper.parse import parse_page
+
+
+def throughput(pages: list[corpus.Page], repeats: int) -> dict[str, float]:
+    """µs per page of each method over the whole corpus (best of `repeats`, methods interleaved)."""
+    def over_corpus(fn: Callable[[bytes, str], object]) -> Callable[[], object]:
+        return lambda: [fn(p.body, p.url) for p in pages]
+
+    fns = {name: over_corpus(fn) for name, fn in parse_methods.METHODS.items()}
+    best = best_total(fns, repeats)
+    return {name: seconds / len(pages) * 1e6 for name, seconds in best.items()}
+
+
+def kb_of(pages: list[corpus.Page]) -> float:
+    return statistics.mean(len(p.body) for p in pages) / 1024
+
+
+def agreement(pages: list[corpus.Page], era: str) -> tuple[int, Counter[str]]:
+    if "bs4" not in parse_methods.METHODS:
+        return 0, Counter()
+    import parse_compare
+
+    differ: Counter[str] = Counter()
+    same = 0
+    for p in pages:
+        fields = parse_compare.differing_fields(parse_page(p.body, p.url).action,
+                                                parse_methods.METHODS["bs4"](p.body, p.url), era)  # type: ignore[arg-type]
+        differ.update(fields)
+        same += not fields
+    return same, differ
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--pages", type=int, default=0, help="pages per era (0 = the whole chain, 150)")
+    ap.add_argument("--repeats", type=int, default=5, help="timed passes over the corpus; the best is kept")
+    ap.add_argument("--eras", default=",".join(corpus.ERAS))
+    ap.add_argument("--scale-pages", type=int, default=15, help="pages per era and size in the scaling run")
+    ap.add_argument("--factors", default="1,10,100", help="description length multipliers")
+    ap.add_argument("--memory-pages", type=int, default=20, help="pages per era for tracemalloc peaks")
+    args = ap.parse_args(argv)
+    eras = [e for e in args.eras.split(",") if e]
+    factors = [int(f) for f in args.factors.split(",")]
+    methods = list(parse_methods.METHODS)
+    if parse_methods.BS4_MISSING:
+        print(f"note: the BeautifulSoup baseline is skipped: {parse_methods.BS4_MISSING}")
+
+    corpora = {era: corpus.fetch_pages(era, args.pages or None) for era in eras}
+    print("\n## Corpus (fetched once over HTTP from an in-process replica, plain markup, Finnish)\n")
+    print(table(["era", "pages", "KB/page (mean)", "KB/page (max)"],
+                [[era, len(ps), statistics.mean(len(p.body) for p in ps) / 1024, max(len(p.body) for p in ps) / 1024]
+                 for era, ps in corpora.items()]))
+
+    speed = {era: throughput(ps, args.repeats) for era, ps in corpora.items()}
+    print(f"\n## Throughput (best of {args.repeats} passes; µs per page and pages per second)\n")
+    rows = []
+    for era, by in speed.items():
+        for name in methods:
+            rows.append([era, name, by[name], 1e6 / by[name]])
+    print(table(["era", "method", "µs/page", "pages/s"], rows))
+
+    if "bs4" in methods:
+        print("\n## Agreement of the BeautifulSoup baseline with vahti (same values, field by field)\n")
+        rows = []
+        for era, ps in corpora.items():
+            same, differ = agreement(ps, era)
+            rows.append([era, f"{same}/{len(ps)}", ", ".join(f"{k} ({n})" for k, n in differ.most_common()) or "-"])
+        print(table(["era", "pages identical", "fields that differ (pages)"], rows))
+
+    print("\n## Peak memory per page\n")
+    rows = []
+    mem: dict[str, dict[str, float]] = {}
+    for era, ps in corpora.items():
+        sample = ps[: args.memory_pages]
+        for name, fn in parse_methods.METHODS.items():
+            peaks = [memory.traced_peak(fn, p.body, p.url) / 1024 for p in sample]
+            mem.setdefault(era, {})[name] = statistics.median(peaks)
+            rows.append([era, name, statistics.median(peaks), max(peaks), statistics.median(peaks) / kb_of(sample)])
+    print(table(["era", "method", "peak KB (median)", "peak KB (max)", "peak ÷ page size"], rows))
+    print("\n(tracemalloc, after a warm-up parse of the same page. It counts BeautifulSoup's tree of Python objects "
+          "and Lexbor's arenas alike; a Lexbor tree starts at ~1 MB of arena whatever the page size.)")
+
+    print(f"\n## Scaling with the description length ({args.scale_pages} pages per era and size)\n")
+    scale: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    rows = []
+    for era in eras:
+        for factor in factors:
+            ps = corpus.fetch_pages(era, args.scale_pages, factor=factor)
+            kb = statistics.mean(len(p.body) for p in ps) / 1024
+            us = throughput(ps, args.repeats)
+            for name in methods:
+                scale.setdefault(era, {}).setdefault(name, []).append((kb, us[name]))
+                rows.append([era, f"{factor}×", name, kb, us[name], us[name] / kb])
+    print(table(["era", "description", "method", "KB/page", "µs/page", "µs/KB"], rows))
+
+    print("\n## Ratios\n")
+    rows = []
+    for era in eras:
+        by = speed[era]
+        rows.append([era, ratio(by["vahti"], by["floor"]), ratio(by.get("bs4", 0), by["vahti"]),
+                     ratio(mem[era].get("bs4", 0), mem[era]["vahti"])])
+    print(table(["era", "vahti ÷ floor (time)", "bs4 ÷ vahti (time)", "bs4 ÷ vahti (tracemalloc peak)"], rows))
+    print()
+    rows = []
+    for era, by_method in scale.items():
+        for name, points in by_method.items():
+            rows.append([era, name, *_linearity(points)])
+    print(table(["era", "method", "µs per added KB (1×→10×)", "µs per added KB (1×→100×)", "ratio", "verdict"], rows))
+    return 0
+
+
+def _linearity(points: list[tuple[float, float]]) -> list[object]:
+    """Linear means every added KB costs the same: the cost per added KB from 1× to 10× and from 1× to 100×
+    (the same base, so noise in it cancels) should agree; a quadratic step would make the second far larger."""
+    if len(points) < 3:
+        return [float("nan"), float("nan"), "n/a", "n/a"]
+    (k1, t1), (k2, t2), (k3, t3) = points[:3]
+    low = (t2 - t1) / (k2 - k1) if k2 > k1 else float("nan")
+    high = (t3 - t1) / (k3 - k1) if k3 > k1 else float("nan")
+    r = high / low if low > 0 else float("nan")
+    verdict = "n/a" if r != r else "linear" if 0.67 <= r <= 1.5 else ("superlinear" if r > 1.5 else "sublinear")
+    return [low, high, "n/a" if r != r else f"{r:.2f}×", verdict]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""Readable comparison of records for replica tests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from schemas.action import Action
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) < 400 else text[:400] + "…"
+
+
+def record_differences(got: Action, want: Action) -> list[str]:
+    """One line per differing field, list fields item by item, so a failure says what the parser got wrong."""
+    a, b = got.content_dict(), want.content_dict()
+    out = []
+    for field in b:
+        if a.get(field) == b[field]:
+            continue
+        if isinstance(b[field], list) and isinstance(a.get(field), list):
+            ga, wb = a[field], b[field]
+            if len(ga) != len(wb):
+                out.append(f"{field}: {len(ga)} items, want {len(wb)}: got {_short(ga)} want {_short(wb)}")
+                continue
+            for n, (x, y) in enumerate(zip(ga, wb, strict=True)):
+                if x != y:
+                    out.append(f"{field}[{n}]: got {_short(x)} want {_short(y)}")
+        else:
+            out.append(f"{field}: got {_short(a.get(field))} want {_short(b[field])}")
+    return out

@@ -1,0 +1,1 @@
+"""The scheduled crawl (`vahti ci`): several sites, alarm checks, promote on success, digest and exports."""

@@ -1,0 +1,103 @@
+"""What every scheduled run leaves behind: the digest (publish dir, job summary, changes/ file), Parquet exports
+of the current plan and of the whole history, and, when something failed, an issue-ready failure note."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from schemas.dates import HELSINKI
+from schemas.errors import VahtiError
+from scraper.ci.digest import Digest, render_digest
+from snapshots.db import connect_read
+from snapshots.export import Selection, select_current, select_history, write_parquet
+from snapshots.report_read import list_runs
+
+if TYPE_CHECKING:
+    from scraper.ci.run import CiOptions, SiteResult
+
+
+@dataclass
+class Published:
+    digest: Digest
+    digest_file: Path
+    changes_file: Path | None = None
+    failure_file: Path | None = None
+    exports: list[Path] = field(default_factory=list)
+    export_error: str | None = None
+
+
+def _export(db: Path, out: Path) -> list[Path]:
+    """current.parquet (every site's current actions) and history/ (every version, Hive-partitioned)."""
+    con = connect_read(db)
+    try:
+        sites = sorted({run.site for run in list_runs(con)})
+        current = Selection([v for s in sites for v in select_current(con, s).versions], history=False)
+        history = Selection([v for s in sites for v in select_history(con, s).versions], history=True)
+        if not history.versions:
+            return []
+        write_parquet(con, current, out / "current.parquet")
+        write_parquet(con, history, out / "history")
+    finally:
+        con.close()
+    return [out / "current.parquet", out / "history"]
+
+
+def _write(path: Path, text: str, append: bool = False) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a" if append else "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def _failure_note(digest: Digest, day: dt.date) -> str:
+    lines = [f"vahti ci failed on {day.isoformat()}", "", "The scheduled crawl needs a look:", ""]
+    lines += [f"- {f}" for f in digest.failures]
+    lines += ["", "Rejected runs kept their raw pages but created no versions, so the archive still shows the",
+              "last good day. A layout alarm usually means the site was redesigned: fix the parser, then run",
+              "`vahti reparse`. If the change is real (the plan really shrank), re-run the workflow with",
+              "`accept_alarms` once.", "", "The full digest is in the job summary."]
+    return "\n".join(lines) + "\n"
+
+
+def _annotate(digest: Digest) -> None:
+    """GitHub Actions turns these lines into red annotations on the run page."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for failure in digest.failures:
+            text = failure.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            print(f"::error title=vahti ci::{text}", flush=True)
+
+
+def publish(sites: list[SiteResult], db: Path, options: CiOptions, promote_error: str | None) -> Published:
+    day = options.day or dt.datetime.now(HELSINKI).date()
+    out = options.publish_dir
+    con = connect_read(db)
+    try:
+        digest = render_digest(con, sites, day, promote_error)
+    finally:
+        con.close()
+    done = Published(digest, out / "digest.md")
+    _write(done.digest_file, digest.markdown)
+    if options.step_summary is not None:
+        _write(options.step_summary, digest.markdown + "\n", append=True)
+    if digest.has_changes and options.changes_dir is not None:
+        done.changes_file = options.changes_dir / f"{day.isoformat()}.md"
+        again = done.changes_file.exists()
+        _write(done.changes_file, ("\n---\n\n" if again else "") + digest.markdown, append=again)
+    if digest.failures:
+        done.failure_file = out / "failure.md"
+        _write(done.failure_file, _failure_note(digest, day))
+        _annotate(digest)
+    else:
+        (out / "failure.md").unlink(missing_ok=True)
+    try:
+        done.exports = _export(db, out / "exports")
+    except VahtiError as exc:
+        done.export_error = str(exc)
+        options.say(f"exports not written: {exc}")
+    for path in [done.digest_file, done.changes_file, done.failure_file, *done.exports]:
+        if path is not None:
+            options.say(f"wrote {path}")
+    return done

@@ -1,0 +1,197 @@
+"""The scheduled job: fetch the archive, crawl every site into a staging copy, keep only what passed, publish.
+
+Order matters for safety. The downloaded archive is kept aside untouched; each site's crawl goes into a copy of
+the working archive and replaces it only when the run is complete and no alarm fired; a rejected run leaves only
+its raw pages behind. The backend stores the result only after `snapshots.promote` verified it still holds
+everything the downloaded archive held. Digest and exports are written whatever happened, and say "unknown"
+for a site whose day was rejected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from schemas.dates import HELSINKI
+from schemas.errors import ArchiveError, VahtiError
+from scraper.ci.publish import Published, publish
+from scraper.ci.sites import SiteSpec
+from scraper.cli.crawl_cmd import check_start_url
+from scraper.crawl import Crawl, CrawlOptions
+from scraper.fetch import Fetcher, FetchPolicy
+from scraper.progress import CrawlProgress, SilentProgress
+from snapshots.alarms import Alarm, Thresholds, check_run
+from snapshots.db import WriteLock, connect_read
+from snapshots.promote import Backend, copy_archive, keep_pages_only, prepare, promote
+from snapshots.store import open_writer
+
+
+@dataclass
+class CiOptions:
+    db: Path
+    publish_dir: Path
+    backend: Backend
+    changes_dir: Path | None = Path("changes")
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    policy: FetchPolicy = field(default_factory=FetchPolicy)
+    accept_alarms: bool = False
+    day: dt.date | None = None
+    step_summary: Path | None = None
+    say: Callable[[str], None] = print
+    progress: Callable[[], CrawlProgress] = SilentProgress
+
+
+@dataclass
+class SiteResult:
+    spec: SiteSpec
+    run_id: int | None = None
+    outcome: str = "failed"  # what the crawl itself said
+    reason: str | None = None
+    alarms: list[Alarm] = field(default_factory=list)
+    accepted: bool = False
+    baseline: int | None = None
+
+    @property
+    def verdict(self) -> str:
+        """ok / partial / failed / alarmed: the word the digest and the log use."""
+        if self.accepted:
+            return "ok"
+        if self.outcome == "complete" and self.alarms:
+            return "alarmed"
+        return "partial" if self.outcome == "partial" else "failed"
+
+    def problem(self) -> str:
+        if self.verdict == "alarmed":
+            return "layout change or shrunken chain: " + "; ".join(a.message for a in self.alarms)
+        return f"crawl {self.outcome}: {self.reason or 'no reason recorded'}"
+
+
+@dataclass
+class CiResult:
+    sites: list[SiteResult]
+    published: Published | None = None
+    promoted_to: str | None = None
+    promote_error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        ok = all(s.accepted for s in self.sites) and self.promote_error is None
+        return 0 if ok else 1
+
+
+def _cleanup(db: Path) -> None:
+    for suffix in ("", ".wal", ".lock"):
+        with contextlib.suppress(FileNotFoundError):
+            db.with_name(db.name + suffix).unlink()
+
+
+def _crawl(spec: SiteSpec, staging: Path, options: CiOptions, result: SiteResult) -> None:
+    url = check_start_url(spec.start_url)
+    policy = replace(
+        options.policy,
+        delay=spec.delay if spec.delay is not None else options.policy.delay,
+        user_agent=spec.user_agent or options.policy.user_agent,
+        attempts=spec.attempts or options.policy.attempts,
+    )
+    crawl_options = CrawlOptions(max_pages=spec.max_pages, max_failures=spec.max_failures or 5)
+    with open_writer(staging) as writer, Fetcher(url, policy) as fetcher:
+        crawl = Crawl(fetcher, writer, url, crawl_options, progress=options.progress())
+        try:
+            summary = crawl.run()
+        except BaseException:
+            result.run_id = crawl.summary.run_id or None
+            raise
+    result.run_id, result.outcome, result.reason = summary.run_id, summary.outcome, summary.reason
+
+
+def crawl_site(spec: SiteSpec, options: CiOptions) -> SiteResult:
+    """One site, one run: crawl into a staging copy, check, then keep it whole or keep only its pages."""
+    result = SiteResult(spec)
+    staging = options.db.with_name(f"{options.db.stem}.staging{options.db.suffix}")
+    _cleanup(staging)
+    copy_archive(options.db, staging)
+    try:
+        try:
+            _crawl(spec, staging, options, result)
+        except VahtiError as exc:
+            result.outcome, result.reason = "failed", str(exc)
+        except Exception as exc:  # a bug must not stop the other sites; the job still ends red
+            result.outcome, result.reason = "failed", f"internal error: {type(exc).__name__}: {exc}"
+        if result.outcome == "complete" and result.run_id is not None:
+            con = connect_read(staging)
+            try:
+                report = check_run(con, result.run_id, options.thresholds)
+            finally:
+                con.close()
+            result.alarms, result.baseline = report.alarms, report.baseline.run_id if report.baseline else None
+            result.accepted = report.ok or options.accept_alarms
+        if result.accepted:
+            if staging.with_name(staging.name + ".wal").exists():
+                raise ArchiveError(f"{staging} was not checkpointed; not promoting it")
+            os.replace(staging, options.db)
+        elif result.run_id is not None:
+            keep_pages_only(staging, options.db, result.run_id, _kept_outcome(result), _kept_reason(result))
+    finally:
+        _cleanup(staging)
+    return result
+
+
+def _kept_outcome(result: SiteResult) -> str:
+    return "partial" if result.outcome == "partial" else "failed"
+
+
+def _kept_reason(result: SiteResult) -> str:
+    return f"rejected by vahti ci ({result.problem()}); raw pages kept, no versions"
+
+
+@contextlib.contextmanager
+def _held(db: Path) -> Iterator[None]:
+    lock = WriteLock(db)
+    lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def run_ci(sites: list[SiteSpec], options: CiOptions) -> CiResult:
+    """Every site in turn (one failing never stops the next), then one verified promotion."""
+    db = options.db
+    db.parent.mkdir(parents=True, exist_ok=True)
+    before = db.with_name(f"{db.stem}.before{db.suffix}")
+    with options.backend.lock(), _held(db):
+        _cleanup(before)
+        had = options.backend.fetch(db)
+        if had:
+            copy_archive(db, before)
+        prepare(db)
+        results: list[SiteResult] = []
+        for spec in sites:
+            options.say(f"== {spec.name}: {spec.start_url}")
+            result = crawl_site(spec, options)
+            results.append(result)
+            run = f"run {result.run_id}" if result.run_id is not None else "no run"
+            options.say(f"== {spec.name}: {run}, {result.verdict}" + ("" if result.accepted else f" ({result.problem()})"))
+        outcome = CiResult(results)
+        try:
+            outcome.promoted_to = promote(db, before if had else None, options.backend)
+            options.say(f"archive promoted to {outcome.promoted_to}")
+        except VahtiError as exc:
+            outcome.promote_error = str(exc)
+            options.say(f"archive NOT promoted: {exc}")
+        finally:
+            _cleanup(before)
+        outcome.published = publish(outcome_sites(outcome), db, options, outcome.promote_error)
+    return outcome
+
+
+def outcome_sites(result: CiResult) -> list[SiteResult]:
+    return result.sites
+
+
+def today(options: CiOptions) -> dt.date:
+    return options.day or dt.datetime.now(HELSINKI).date()

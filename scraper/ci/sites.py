@@ -1,0 +1,146 @@
+"""sites.toml: the plans one archive follows, crawled one after another, each its own run.
+
+Also the plain multi-site loop behind `vahti crawl --sites`: every site is crawled even when an earlier one
+failed, and the exit code is the worst outcome.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from schemas.errors import UsageError, VahtiError
+from snapshots.alarms import Thresholds
+
+_SITE_KEYS = {"name", "start_url", "delay", "max_pages", "max_failures", "attempts", "user_agent", "enabled"}
+
+
+@dataclass(frozen=True)
+class SiteSpec:
+    name: str
+    start_url: str
+    delay: float | None = None
+    max_pages: int | None = None
+    max_failures: int | None = None
+    attempts: int | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class SitesFile:
+    sites: list[SiteSpec]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    defaults: SiteSpec = field(default_factory=lambda: SiteSpec("defaults", ""))
+
+    def resolved(self) -> list[SiteSpec]:
+        """Each site with the [defaults] table filling what it leaves unset."""
+        d = self.defaults
+        return [
+            replace(
+                s,
+                delay=s.delay if s.delay is not None else d.delay,
+                max_pages=s.max_pages if s.max_pages is not None else d.max_pages,
+                max_failures=s.max_failures if s.max_failures is not None else d.max_failures,
+                attempts=s.attempts if s.attempts is not None else d.attempts,
+                user_agent=s.user_agent if s.user_agent is not None else d.user_agent,
+            )
+            for s in self.sites
+        ]
+
+
+def _number(where: str, key: str, value: Any, kind: type) -> Any:
+    if value is None:
+        return None
+    ok = isinstance(value, int) if kind is int else isinstance(value, int | float)
+    if isinstance(value, bool) or not ok or value < 0:
+        raise UsageError(f"{where}: {key} must be a non-negative {'integer' if kind is int else 'number'}")
+    return kind(value)
+
+
+def _spec(where: str, table: dict[str, Any], need_url: bool) -> SiteSpec | None:
+    unknown = sorted(set(table) - _SITE_KEYS)
+    if unknown:
+        raise UsageError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_SITE_KEYS))})")
+    if table.get("enabled", True) is False:
+        return None
+    url = table.get("start_url", "")
+    if need_url and (not isinstance(url, str) or not url.strip()):
+        raise UsageError(f"{where}: start_url is missing")
+    agent = table.get("user_agent")
+    if agent is not None and (not isinstance(agent, str) or not agent.strip()):
+        raise UsageError(f"{where}: user_agent must be a non-empty string")
+    name = table.get("name") or (url if isinstance(url, str) else "")
+    return SiteSpec(
+        name=str(name),
+        start_url=str(url).strip(),
+        delay=_number(where, "delay", table.get("delay"), float),
+        max_pages=_number(where, "max_pages", table.get("max_pages"), int),
+        max_failures=_number(where, "max_failures", table.get("max_failures"), int),
+        attempts=_number(where, "attempts", table.get("attempts"), int),
+        user_agent=agent,
+    )
+
+
+def parse_sites(text: str, source: str = "sites.toml") -> SitesFile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{source}: not valid TOML ({exc})") from None
+    unknown = sorted(set(data) - {"site", "defaults", "thresholds"})
+    if unknown:
+        raise UsageError(f"{source}: unknown table(s) {', '.join(unknown)} (expected [defaults], [thresholds], [[site]])")
+    raw_sites = data.get("site", [])
+    if not isinstance(raw_sites, list):
+        raise UsageError(f"{source}: sites are [[site]] tables")
+    sites: list[SiteSpec] = []
+    for i, table in enumerate(raw_sites, start=1):
+        spec = _spec(f"{source} [[site]] #{i}", table, need_url=True)
+        if spec is not None:
+            sites.append(spec)
+    if not sites:
+        raise UsageError(f"{source}: no enabled [[site]] with a start_url")
+    names = [s.name for s in sites]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise UsageError(f"{source}: site name(s) used twice: {', '.join(dupes)}")
+    defaults = _spec(f"{source} [defaults]", data.get("defaults", {}), need_url=False) or SiteSpec("defaults", "")
+    try:
+        thresholds = Thresholds.from_mapping(data.get("thresholds", {}))
+    except ValueError as exc:
+        raise UsageError(f"{source} [thresholds]: {exc}") from None
+    return SitesFile(sites, thresholds, defaults)
+
+
+def load_sites(path: Path) -> SitesFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no sites file at {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    return parse_sites(text, str(path))
+
+
+#: Exit codes ordered from best to worst: complete, partial, failed.
+_SEVERITY = {0: 0, 3: 1, 1: 2}
+
+
+def worst_exit(codes: list[int]) -> int:
+    """The exit code of the worst outcome (failed 1 > partial 3 > complete 0); 0 for no sites."""
+    return max(codes, key=lambda c: _SEVERITY.get(c, 3), default=0)
+
+
+def crawl_each(sites: list[SiteSpec], crawl_one: Callable[[SiteSpec], int], report: Callable[[str], None]) -> int:
+    """Crawl every site in turn; a site that fails is reported and the next one still runs."""
+    codes: list[int] = []
+    for spec in sites:
+        try:
+            code = crawl_one(spec)
+        except VahtiError as exc:
+            report(f"{spec.name}: {exc}")
+            code = exc.exit_code if exc.exit_code != 2 else 1
+        codes.append(code)
+    return worst_exit(codes)

@@ -77,8 +77,9 @@ class VisitMaker:
             result.attempts = 0  # marks "reused": nothing to store
         else:
             result = self.fetcher.fetch(url, self._conditional(url), expect, retry_connect=not first_contact)
-        if result.kind == "not_modified" and result.body is None:
-            self._fill_confirmed_body(url, result)
+        if result.kind == "not_modified" and result.body is None and not self._fill_confirmed_body(url, result):
+            # the archive lost the body the 304 confirmed: ask again without validators
+            result = self.fetcher.fetch(url, None, expect, retry_connect=not first_contact)
         return result
 
     def store_auxiliary(self, url: str, result: FetchResult) -> None:

@@ -338,7 +338,7 @@ class Fetcher:
 
 def robots_from(result: FetchResult) -> Robots:
     """What a robots.txt fetch means (RFC 9309): a 4xx allows everything, a 5xx or no answer stops the crawl."""
-    if result.kind == "ok":
+    if result.kind in ("ok", "not_modified") and (result.text or result.body) is not None:
         return Robots.parse((result.text or result.body or b"").decode("utf-8", errors="replace"))
     if result.status is not None and 400 <= result.status < 500:
         return Robots.allow_all()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from schemas.errors import UsageError
 from scraper.cli.app import app, load_commands
 
 load_commands()
@@ -125,4 +126,4 @@ def test_default_is_the_last_two_complete_runs(crawled: Any) -> None:
 
 def test_bad_when_is_a_usage_error(crawled: Any) -> None:
     result = runner.invoke(app, ["diff", "--db", str(crawled.db), "--from", "yesterday-ish"])
-    assert result.exit_code != 0
+    assert isinstance(result.exception, UsageError) and result.exception.exit_code == 2

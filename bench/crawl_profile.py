@@ -1,0 +1,48 @@
+"""Where vahti's crawl time goes: one in-process crawl under cProfile, its time split into network (the fetcher),
+parse (the parser) and store (the archive writer), by the cumulative time of the three entry points the crawler
+calls. They do not call each other, so the three shares add up; the rest is the walk's own bookkeeping."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import time
+from pathlib import Path
+
+from scraper.crawl import Crawl
+from scraper.fetch import Fetcher, FetchPolicy
+from snapshots.store import open_writer
+
+PARTS = {
+    "network (scraper/fetch.py Fetcher.fetch)": [("scraper/fetch.py", "fetch")],
+    "parse (scraper/parse.py parse_page)": [("scraper/parse.py", "parse_page")],
+    "store (snapshots/store.py writer calls)": [("snapshots/store.py", name) for name in
+                                                ("begin_run", "store_page", "store_observation", "end_run",
+                                                 "__init__", "close", "release", "stored_pages", "validators")],
+}
+
+
+def profile_crawl(start_url: str, db: Path, top: int = 12) -> tuple[float, dict[str, float], str]:
+    """(wall seconds, seconds per part incl. 'other', the top functions by own time as text)."""
+    prof = cProfile.Profile()
+    start = time.perf_counter()
+    prof.enable()
+    with open_writer(db) as writer, Fetcher(start_url, FetchPolicy(delay=0.0)) as fetcher:
+        Crawl(fetcher, writer, start_url).run()
+    prof.disable()
+    wall = time.perf_counter() - start
+    stats = pstats.Stats(prof)
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, object]] = stats.stats  # type: ignore[attr-defined]
+    parts: dict[str, float] = {}
+    for label, keys in PARTS.items():
+        parts[label] = sum(ct for (file, _line, func), (_cc, _nc, _tt, ct, _callers) in raw.items()
+                           if any(file.endswith(f) and func == fn for f, fn in keys))
+    total = sum(ct for (file, _l, func), (_c, _n, _t, ct, _cl) in raw.items() if file.endswith("scraper/crawl.py")
+                and func == "run")
+    parts["other (the walk, progress, bookkeeping)"] = max(0.0, total - sum(parts.values()))
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
+    lines = [ln for ln in out.getvalue().splitlines() if ln.strip()]
+    header = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls")), 0)
+    return wall, parts, "\n".join(lines[header:])

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from schemas.dates import HELSINKI
 from schemas.errors import VahtiError
 from scraper.ci.digest import Digest, render_digest
@@ -30,19 +32,15 @@ class Published:
     export_error: str | None = None
 
 
-def _export(db: Path, out: Path) -> list[Path]:
+def _export(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
     """current.parquet (every site's current actions) and history/ (every version, Hive-partitioned)."""
-    con = connect_read(db)
-    try:
-        sites = sorted({run.site for run in list_runs(con)})
-        current = Selection([v for s in sites for v in select_current(con, s).versions], history=False)
-        history = Selection([v for s in sites for v in select_history(con, s).versions], history=True)
-        if not history.versions:
-            return []
-        write_parquet(con, current, out / "current.parquet")
-        write_parquet(con, history, out / "history")
-    finally:
-        con.close()
+    sites = sorted({run.site for run in list_runs(con)})
+    current = Selection([v for s in sites for v in select_current(con, s).versions], history=False)
+    history = Selection([v for s in sites for v in select_history(con, s).versions], history=True)
+    if not history.versions:
+        return []
+    write_parquet(con, current, out / "current.parquet")
+    write_parquet(con, history, out / "history")
     return [out / "current.parquet", out / "history"]
 
 
@@ -76,9 +74,14 @@ def publish(sites: list[SiteResult], db: Path, options: CiOptions, promote_error
     con = connect_read(db)
     try:
         digest = render_digest(con, sites, day, promote_error)
+        done = Published(digest, out / "digest.md")
+        try:
+            done.exports = _export(con, out / "exports")
+        except VahtiError as exc:
+            done.export_error = str(exc)
+            options.say(f"exports not written: {exc}")
     finally:
         con.close()
-    done = Published(digest, out / "digest.md")
     _write(done.digest_file, digest.markdown)
     if options.step_summary is not None:
         _write(options.step_summary, digest.markdown + "\n", append=True)
@@ -92,11 +95,6 @@ def publish(sites: list[SiteResult], db: Path, options: CiOptions, promote_error
         _annotate(digest)
     else:
         (out / "failure.md").unlink(missing_ok=True)
-    try:
-        done.exports = _export(db, out / "exports")
-    except VahtiError as exc:
-        done.export_error = str(exc)
-        options.say(f"exports not written: {exc}")
     for path in [done.digest_file, done.changes_file, done.failure_file, *done.exports]:
         if path is not None:
             options.say(f"wrote {path}")

@@ -45,10 +45,11 @@ class _Event:
     observation: int | None = field(compare=False, default=None)
 
 
-def needs_splice(con: duckdb.DuckDBPyConnection, site: str, since: dt.datetime) -> bool:
-    """True when some run other than an import looked at the site after `since` (the oldest imported capture)."""
+def needs_splice(con: duckdb.DuckDBPyConnection, site: str, since: dt.datetime, new_runs: list[int]) -> bool:
+    """True when a run other than the ones just imported looked at the site after `since` (the oldest capture)."""
     row = con.execute(
-        "SELECT count(*) FROM runs WHERE site = ? AND cause <> 'import' AND started_at > ?", [site, since]
+        "SELECT count(*) FROM runs WHERE site = ? AND started_at > ? AND id NOT IN (SELECT unnest(?::BIGINT[]))",
+        [site, since, new_runs],
     ).fetchone()
     return bool(row and row[0])
 

@@ -24,6 +24,7 @@ class RunInfo:
     plan_path: str = ""
     start_url: str | None = None
     reason: str | None = None
+    cause: str = "crawl"
 
     @property
     def complete(self) -> bool:

@@ -81,6 +81,10 @@ def diff_runs(
         new[key] = old[key] if key in a.versions and a.versions[key].id == version.id else version.record
     causes_seen = _causes(con, to_run.site, from_run, to_run)
     causes = {key: next((c for c in _CAUSE_RANK if c in seen), "crawl") for key, seen in causes_seen.items()}
+    # A removal opens no version: it is due to whatever kind of run saw the action missing.
+    for key in old:
+        if key not in new:
+            causes.setdefault(key, to_run.cause)
     # An action removed between the runs: its reason is what the later run recorded.
     reasons = {key: why for key, why in b.gone.items()}
     # Removed before the later run (which then no longer mentions it): the reason its version was closed with.

@@ -20,7 +20,7 @@ from snapshots.when import resolve_when as archive_when
 
 Key = tuple[str, str, str, str]
 
-_RUN_COLUMNS = "id, site, started_at, finished_at, outcome, plan_path, start_url, reason"
+_RUN_COLUMNS = "id, site, started_at, finished_at, outcome, plan_path, start_url, reason, cause"
 
 
 def _run(row: tuple[Any, ...]) -> RunInfo:
@@ -33,6 +33,7 @@ def _run(row: tuple[Any, ...]) -> RunInfo:
         plan_path=row[5] or "",
         start_url=row[6],
         reason=row[7],
+        cause=row[8] or "crawl",
     )
 
 

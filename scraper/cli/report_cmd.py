@@ -212,15 +212,17 @@ def import_command(
     if not contents.captures:
         raise UsageError(f"{file} holds no HTTP responses to import")
     oldest: dict[str, dt.datetime] = {}
+    new_runs: list[int] = []
     with open_writer(db_path(db)) as writer:
         for run in import_groups(writer, contents, judge_capture, file.name):
             oldest[run.site] = min(oldest.get(run.site, run.started_at), run.started_at)
+            new_runs.append(run.run_id)
             typer.echo(
                 f"run {run.run_id}: {run.site} captured {run.started_at:%Y-%m-%d %H:%M} UTC, {run.captures} responses, "
                 f"{run.parsed} actions, {run.outcome}"
             )
         con = writer.con()
         for site, since in oldest.items():
-            if needs_splice(con, site, since):
+            if needs_splice(con, site, since, new_runs):
                 count = rebuild_versions(con, site)
                 typer.echo(f"{site}: captures older than existing runs; history rebuilt ({count} versions)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,7 @@ def test_older_captures_are_spliced_into_the_history(crawled: Any, tmp_path: Pat
     hist = json.loads(cli("history", ident, "--db", str(fresh), "--format", "json"))
     versions = [v for v in hist["versions"] if v["kind"] != "removed"]
     assert versions[0]["valid_from"].startswith(f"2024-05-{1 + early:02d}")
-    for older, newer in zip(versions, versions[1:], strict=False):
+    for older, newer in itertools.pairwise(versions):
         assert older["valid_to"] == newer["valid_from"]
     assert versions[-1]["valid_to"] is None
 

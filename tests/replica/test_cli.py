@@ -1,0 +1,37 @@
+"""`vahti replica`: serves until interrupted, prints the start URL; bad options are one line and exit 2."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VAHTI = [sys.executable, "-c", "from scraper.cli import main; main()", "replica"]
+
+
+@pytest.mark.parametrize("args", [["--era", "v9"], ["--plan", "oulu"], ["--lang", "de"], ["--prefix", "/x"],
+                                  ["--faults", "/x=boom"], ["--day", "-1"]])
+def test_bad_options_exit_2_with_one_line(args: list[str]) -> None:
+    proc = subprocess.run([*VAHTI, *args, "--port", "0"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_serves_and_prints_the_start_url() -> None:
+    proc = subprocess.Popen([*VAHTI, "--era", "v1", "--plan", "espoo", "--port", "0"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/actions")
+        resp = httpx.get(url, timeout=10)
+        assert resp.status_code == 200 and "a1147" in resp.text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    assert proc.returncode == 0

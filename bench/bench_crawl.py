@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="vahti crawl vs a Scrapy spider on the same replica")
     ap.add_argument("--eras", default="v1,v3")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--plan", default="helsinki", help="replica plan: helsinki (150 actions), tampere, espoo (small)")
     ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--startup-rounds", type=int, default=3, help="timed runs of an empty command per tool")
     args = ap.parse_args(argv)
     have_scrapy = (BIN / "scrapy").exists() and shutil.which(str(BIN / "scrapy")) is not None
     try:
@@ -108,12 +110,14 @@ def main(argv: list[str] | None = None) -> int:
 
     tools = ["vahti"] + (["scrapy+bs4", "scrapy (links only)"] if have_scrapy else [])
     results: dict[str, dict[str, Result]] = {}
+    chain_len = 0
     profiles: dict[str, tuple[float, dict[str, float], str]] = {}
     with tempfile.TemporaryDirectory(prefix="vahti-bench-crawl-") as tmp:
         work = Path(tmp)
         for era in [e for e in args.eras.split(",") if e]:
             by_tool = results.setdefault(era, {t: Result(t) for t in tools})
-            with ReplicaProcess(era) as rp:
+            with ReplicaProcess(era, args.plan) as rp:
+                chain_len = len(rp.chain)
                 rp.warm()
                 for _ in range(max(1, args.rounds)):
                     for tool in tools:
@@ -128,11 +132,12 @@ def main(argv: list[str] | None = None) -> int:
                     db = work / f"profile-{era}.duckdb"
                     profiles[era] = profile_crawl(rp.start_url, db)
 
-    startup = {"vahti": startup_seconds([*_vahti_cmd(), "--help"], 3)}
+    startup = {"vahti": startup_seconds([*_vahti_cmd(), "--help"], args.startup_rounds)}
     if have_scrapy:
-        startup["scrapy"] = startup_seconds([str(BIN / "scrapy"), "version"], 3)
+        startup["scrapy"] = startup_seconds([str(BIN / "scrapy"), "version"], args.startup_rounds)
 
-    print(f"\n## Crawl of the replica's 150-action chain (best of {args.rounds} rounds, same replica process)\n")
+    print(f"\n## Crawl of the replica's {chain_len}-action chain ({args.plan}; best of {args.rounds} rounds, "
+          "same replica process)\n")
     rows = []
     for era, by_tool in results.items():
         for r in by_tool.values():

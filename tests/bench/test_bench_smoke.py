@@ -1,0 +1,65 @@
+"""Each bench script runs end to end at a tiny size and ends with its ratio table.
+
+They run with the project's own interpreter, where the bench-only baselines (BeautifulSoup, lxml, Scrapy) are
+normally absent: the scripts must then skip those baselines, say so, and still measure vahti and the stdlib
+baselines. No timing is asserted; only that every table is printed, with the ratios last.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+
+
+def run_script(name: str, *args: str, timeout: float = 120) -> str:
+    proc = subprocess.run([sys.executable, str(BENCH / name), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout
+
+
+def last_section(out: str) -> str:
+    return out.rsplit("\n## ", 1)[-1]
+
+
+def table_rows(section: str) -> list[list[str]]:
+    lines = [ln for ln in section.splitlines() if ln.startswith("|") and not ln.startswith("|-")]
+    return [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[1:]]
+
+
+def test_parse_bench_prints_throughput_memory_scaling_and_ratios_last() -> None:
+    out = run_script("bench_parse.py", "--pages", "2", "--repeats", "1", "--eras", "v1,v3", "--scale-pages", "1",
+                     "--memory-pages", "1", "--factors", "1,10,100")
+    for heading in ("## Corpus", "## Throughput", "## Peak memory per page", "## Scaling", "## Ratios"):
+        assert heading in out
+    ratios = last_section(out)
+    assert ratios.startswith("Ratios")
+    eras = [row[0] for row in table_rows(ratios.split("\n\n")[1])]
+    assert eras == ["v1", "v3"]
+    assert all(row[1].endswith("×") for row in table_rows(ratios.split("\n\n")[1]))  # vahti ÷ floor measured
+    verdicts = {row[-1] for row in table_rows(ratios.split("\n\n")[2])}
+    assert verdicts <= {"linear", "superlinear", "sublinear", "n/a"}
+
+
+def test_crawl_bench_crawls_a_small_plan_and_profiles_it() -> None:
+    out = run_script("bench_crawl.py", "--eras", "v3", "--rounds", "1", "--plan", "espoo",
+                     "--startup-rounds", "1")
+    assert "## Where vahti's time goes" in out
+    crawl = out.split("## Crawl of", 1)[1]
+    vahti_rows = [row for row in table_rows(crawl.split("\n\n")[1]) if row[1] == "vahti"]
+    assert vahti_rows and vahti_rows[0][2] == "12"  # every action of the espoo chain parsed
+    assert last_section(out).startswith("Ratios")
+
+
+@pytest.mark.parametrize("module", ["bs4_extract", "crawl_spider"])
+def test_baseline_modules_import_only_where_their_packages_are(module: str) -> None:
+    proc = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(BENCH)!r}); import {module}"],
+                          capture_output=True, text=True, check=False)
+    missing = "ModuleNotFoundError" in proc.stderr
+    assert proc.returncode == 0 or missing, proc.stderr[-2000:]

@@ -22,8 +22,24 @@ _MONTH_YEAR = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{4})(?![\d.])")
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
 
 DATE_TEXT = re.compile(
-    r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{4}|(?:19|20)\d{2}"
+    r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"  # a day: fi, sv (ISO), en
+    r"|\d{1,2}\.\d{4}|\d{4}-\d{1,2}(?![\d-])|\d{1,2}/\d{4}"  # a month: fi 3.2019, sv 2019-03, en 3/2019
+    r"|(?:19|20)\d{2}"  # a year
 )
+
+
+def sort_key(day: dt.date | None, text: str) -> str:
+    """An ISO-like key for a date as shown: a month or a year sorts as its first day, no date last."""
+    if day is not None:
+        return day.isoformat()
+    text = clean_inline(text)
+    if m := _MONTH_YEAR.fullmatch(text) or re.fullmatch(r"(\d{1,2})/(\d{4})", text):
+        return f"{int(m[2]):04d}-{int(m[1]):02d}-01"
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        return f"{int(m[1]):04d}-{int(m[2]):02d}-01"
+    if m := _YEAR.fullmatch(text):
+        return f"{m[1]}-01-01"
+    return "9999"
 
 
 def _safe(year: int, month: int, day: int) -> dt.date | None:

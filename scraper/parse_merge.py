@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from schemas import vocab
+from schemas.dates import sort_key
 from schemas.action import ParseWarning
 from schemas.text import clean_inline
 from scraper.urls import absolute, action_location
@@ -141,19 +142,7 @@ def _contacts(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[dict[
 
 
 def task_sort_key(task: dict[str, Any]) -> tuple[int, str, str]:
-    date: dt.date | None = task.get("date")
-    text = task.get("date_text") or ""
-    if date is not None:
-        key = date.isoformat()
-    else:
-        parts = [p for p in text.replace("/", ".").split(".") if p.isdigit()]
-        if len(parts) == 2:
-            key = f"{int(parts[1]):04d}-{int(parts[0]):02d}-00"
-        elif len(parts) == 1:
-            key = f"{int(parts[0]):04d}-00-00"
-        else:
-            key = "9999"
-    return (_TASK_ORDER.get(task["state"], 3), key, task["title"])
+    return (_TASK_ORDER.get(task["state"], 3), sort_key(task.get("date"), task.get("date_text") or ""), task["title"])
 
 
 def _tasks(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[dict[str, Any]]:

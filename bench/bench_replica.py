@@ -21,7 +21,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scraper.replica import ReplicaConfig, ReplicaServer  # noqa: E402
+from scraper.replica import ReplicaConfig, ReplicaServer
 
 
 class _StaticHandler(SimpleHTTPRequestHandler):

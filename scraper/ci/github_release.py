@@ -23,6 +23,7 @@ from pathlib import Path
 
 from schemas.errors import ArchiveError
 
+REPO = re.compile(r"[\w.-]+/[\w.-]+")
 ASSET = re.compile(r"^vahti-\d{8}T\d{6}Z\.duckdb$")
 
 Runner = Callable[[list[str]], subprocess.CompletedProcess[str]]
@@ -47,7 +48,7 @@ class GitHubReleaseBackend:
 
     def __init__(self, repo: str, tag: str = "archive", keep: int = 2, runner: Runner = run_gh,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
-        if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+        if not REPO.fullmatch(repo):
             raise ArchiveError(f"bad repository {repo!r} (owner/name, e.g. from $GITHUB_REPOSITORY)")
         self.repo, self.tag, self.keep = repo, tag, max(1, keep)
         self._run, self._now = runner, now

@@ -32,11 +32,13 @@ def _backend(kind: str, db: Path, backend_dir: Path | None, repo: str | None, ta
             raise UsageError("--backend local needs --backend-dir DIR (where the promoted archive lives)")
         return LocalDirBackend(backend_dir)
     if kind == "github-release":
-        from scraper.ci.github_release import GitHubReleaseBackend
+        from scraper.ci.github_release import REPO, GitHubReleaseBackend
 
         repo = repo or os.environ.get("GITHUB_REPOSITORY")
         if not repo:
             raise UsageError("--backend github-release needs --repo OWNER/NAME (or $GITHUB_REPOSITORY)")
+        if not REPO.fullmatch(repo):
+            raise UsageError(f"bad repository {repo!r}: expected OWNER/NAME")
         return GitHubReleaseBackend(repo, tag)
     raise UsageError(f"unknown backend {kind!r}; expected one of {', '.join(BACKENDS)}")
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from schemas.errors import VahtiError
 from schemas.run import RunOutcome
+from scraper.chain_order import order_after_break
 from scraper.crawl_visit import Visit, VisitMaker
 from scraper.fetch import Fetcher, FetchResult, HostThrottled, RequestBudgetExhausted, robots_from
 from scraper.listing import PlanScope, action_urls_from_list, action_urls_from_sitemap, page_language
@@ -101,6 +102,11 @@ class Crawl:
         self.list_index: dict[str, int] = {}
         self.visits: dict[str, Visit] = {}
         self.pending: list[Visit] = []
+        # after the forward walk breaks, observations wait for `order_after_break`
+        self.broken = False
+        self.held_walked: list[Visit] = []
+        self.held_swept: list[Visit] = []
+        self.last_positioned: str | None = None
         self.position = 0
         self.failures_in_row = 0
         self.summary = CrawlSummary(run_id=0, start_url=start_url)
@@ -146,6 +152,7 @@ class Crawl:
             outcome, reason = self._judge()
         except (_Stop, HostThrottled, RequestBudgetExhausted) as stop:
             self._flush_pending()
+            self._place_held()
             outcome, reason = "partial", str(stop)
             self._record_not_reached(reason)
         except VahtiError as exc:  # unreachable, robots.txt failing, not a Kausal Watch site
@@ -170,13 +177,10 @@ class Crawl:
         self._walk(first, "previous")
         self._flush_pending()
         self._walk(first, "next")
-        self.summary.chain_length = self.position
         for url in self.listed:
             if url not in self.visits:
-                visit = self._visit(url)
-                visit.reason = visit.reason or "orphan: listed but not reached by the prev/next chain"
-                self.summary.orphans.append(visit.identifier or url)
-                self._emit(visit, orphan=True)
+                self._emit(self._visit(url), orphan=True)
+        self._place_held()
 
     def _seed(self, page: FetchResult) -> None:
         """The list page and sitemap.xml: which actions exist, in the list's order."""
@@ -237,6 +241,7 @@ class Crawl:
                 return
             self._note(f"chain broken at {current.label} ({_why(current)}); continued from the list at "
                        f"{_label(resume_at)}")
+            self.broken = self.broken or direction == "next"
             current = self._step(resume_at, direction)
             anchor = current
 
@@ -273,8 +278,12 @@ class Crawl:
         first action, so positions count from the start of the chain; its pages are already stored."""
         if deferred:
             self.pending.append(visit)
+        elif self.broken:
+            (self.held_swept if orphan else self.held_walked).append(visit)
+        elif orphan:
+            self._store_orphan(visit)
         else:
-            self._store(visit, None if orphan else self._next_position())
+            self._store(visit, self._next_position())
         self.progress.page(visit.url, visit.identifier, visit.outcome, visit.error or visit.reason,
                            self.fetcher.stats.retries)
         self.failures_in_row = self.failures_in_row + 1 if visit.outcome == "fetch_failed" else 0
@@ -287,12 +296,29 @@ class Crawl:
             self._store(visit, self._next_position())
         self.pending = []
 
+    def _place_held(self) -> None:
+        """Store what the walk held after a break, in the order the pages' own links give."""
+        ordered, orphans = order_after_break(self.last_positioned, self.held_walked, self.held_swept)
+        for visit in ordered:
+            self._store(visit, self._next_position())
+        for visit in orphans:
+            self._store_orphan(visit)
+        self.held_walked, self.held_swept = [], []
+
+    def _store_orphan(self, visit: Visit) -> None:
+        visit.reason = visit.reason or "orphan: listed but not reached by the prev/next chain"
+        self.summary.orphans.append(visit.label)
+        self._store(visit, None)
+
     def _next_position(self) -> int:
         self.position += 1
         return self.position
 
     def _store(self, visit: Visit, position: int | None) -> None:
         self.summary.outcomes[visit.outcome] += 1
+        if position is not None:
+            self.last_positioned = visit.url
+            self.summary.chain_length = max(self.summary.chain_length, position)
         self.writer.store_observation(
             self.maker.run_id, visit.page_id, visit.outcome, url=visit.url, identifier=visit.identifier,
             record=visit.record, error=visit.error, reason=visit.reason, warnings=visit.warnings,

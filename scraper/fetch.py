@@ -319,7 +319,8 @@ class Fetcher:
         self._sleep(seconds)
 
     def _retry_wait(self, state: RetryCallState) -> float:
-        backoff = wait_exponential_jitter(initial=self.policy.backoff_initial, max=self.policy.backoff_max)(state)
+        initial = self.policy.backoff_initial  # 1 s, 2 s, 4 s … plus up to `initial` of jitter, capped
+        backoff = wait_exponential_jitter(multiplier=initial, jitter=initial, max=self.policy.backoff_max)(state)
         exc = state.outcome.exception() if state.outcome is not None else None
         retry_after = exc.retry_after if isinstance(exc, _Transient) else None
         if retry_after is not None:

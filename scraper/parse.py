@@ -86,7 +86,7 @@ def _parse(html: bytes, url: str) -> ParseResult:
     embedded = extract(tree, location.identifier if location else None)
     emb_fields: dict[str, Any] | None = map_fields(embedded.data) if embedded is not None else None
     language = _language(tree, url)
-    dom = read_dom(tree, url, language)
+    dom = read_dom(tree, url, language, emb_fields)
     warnings.extend(dom.warnings)
 
     if emb_fields is None and dom.evidence == 0:

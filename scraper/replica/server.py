@@ -73,6 +73,8 @@ class ReplicaServer:
         return self
 
     def stop(self) -> None:
+        if self.site is not None:
+            self.site.closed = True
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

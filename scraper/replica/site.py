@@ -54,6 +54,7 @@ class ReplicaSite:
         self.book.state(self.day)
         self._cache: OrderedDict[tuple[object, ...], Page] = OrderedDict()
         self._lock = threading.Lock()
+        self.closed = False  # set when the server stops: background prewarming ends
 
     # --- state ---------------------------------------------------------------------------------------------
     @property
@@ -75,7 +76,7 @@ class ReplicaSite:
 
         def work() -> None:
             for path in paths:
-                if self.day != day:
+                if self.day != day or self.closed:
                     return
                 self.page(path)
 

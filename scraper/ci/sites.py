@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from schemas.errors import UsageError, VahtiError
+from scraper.crawl import Crawl, CrawlOptions
+from scraper.fetch import Fetcher, FetchPolicy
+from scraper.progress import CrawlProgress
 from snapshots.alarms import Thresholds
 
 _SITE_KEYS = {"name", "start_url", "delay", "max_pages", "max_failures", "attempts", "user_agent", "enabled"}
@@ -144,3 +147,41 @@ def crawl_each(sites: list[SiteSpec], crawl_one: Callable[[SiteSpec], int], repo
             code = exc.exit_code if exc.exit_code != 2 else 1
         codes.append(code)
     return worst_exit(codes)
+
+
+def crawl_sites_file(
+    path: Path,
+    db: Path,
+    policy: FetchPolicy,
+    options: CrawlOptions,
+    progress: Callable[[], CrawlProgress],
+    say: Callable[[str], None],
+    report: Callable[[str], None],
+) -> int:
+    """`vahti crawl --sites FILE`: each site its own run straight into the archive (no staging, no alarms: that
+    is `vahti ci`); a site's own settings win over the command line's."""
+    from scraper.cli.crawl_cmd import check_start_url
+    from snapshots.store import open_writer
+
+    specs = load_sites(path).resolved()
+    for spec in specs:
+        check_start_url(spec.start_url)
+
+    def crawl_one(spec: SiteSpec) -> int:
+        url = check_start_url(spec.start_url)
+        site_policy = replace(
+            policy,
+            delay=spec.delay if spec.delay is not None else policy.delay,
+            user_agent=spec.user_agent or policy.user_agent,
+            attempts=spec.attempts or policy.attempts,
+        )
+        site_options = replace(
+            options,
+            max_pages=spec.max_pages or options.max_pages,
+            max_failures=spec.max_failures or options.max_failures,
+        )
+        say(f"== {spec.name}: {url}")
+        with open_writer(db) as writer, Fetcher(url, site_policy) as fetcher:
+            return Crawl(fetcher, writer, url, site_options, progress=progress()).run().exit_code
+
+    return crawl_each(specs, crawl_one, report)

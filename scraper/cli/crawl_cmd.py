@@ -58,6 +58,9 @@ def crawl_command(
         300.0, "--max-retry-after", min=0.0,
         help="Longest Retry-After (seconds) to honour; a server asking for more stops the crawl (partial).",
     ),
+    sites: Path | None = typer.Option(
+        None, "--sites", help="Crawl every [[site]] of this TOML file, one run each; exit code = the worst outcome."
+    ),
     db: Path | None = DbOption,
 ) -> None:
     """Walk a plan's prev/next chain (cross-checked with its list and sitemap) and store a run."""
@@ -66,6 +69,11 @@ def crawl_command(
         raise UsageError("--user-agent must not be empty")
     policy = FetchPolicy(user_agent=user_agent.strip(), delay=delay, max_retry_after=max_retry_after)
     options = CrawlOptions(max_pages=max_pages, max_failures=max_failures, resume=resume)
+    if sites is not None:
+        from scraper.ci.sites import crawl_sites_file
+
+        say, report = typer.echo, lambda line: typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(crawl_sites_file(sites, db_path(db), policy, options, for_terminal, say, report))
     from snapshots.store import open_writer
 
     with open_writer(db_path(db)) as writer, Fetcher(url, policy) as fetcher:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from scraper.cli.app import main
@@ -130,3 +131,20 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Capture
     fails("unknown backend", "--backend", "s3")
     fails("bad repository", "--backend", "github-release", "--repo", "not a repo")
     assert not (tmp_path / "work").exists() and not (tmp_path / "publish").exists()
+
+
+def test_crawl_sites_walks_every_site_and_exits_with_the_worst(
+    tmp_path: Path, replica: ReplicaServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sites_toml(tmp_path / "sites.toml", "http://127.0.0.1:9/actions", replica.start_url)
+    db = tmp_path / "plain.duckdb"
+    code, out, err = run_main(["crawl", "--sites", str(tmp_path / "sites.toml"), "--db", str(db)], capsys)
+    assert code == 1  # failed (site0, unreachable) is worse than complete (site1)
+    assert err.startswith("error: site0: ") and len(err.strip().splitlines()) == 1
+    assert "== site1: " in out
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT outcome, count(*) FROM runs GROUP BY outcome ORDER BY 1").fetchall() in (
+            [("complete", 1)], [("complete", 1), ("failed", 1)])
+    finally:
+        con.close()

@@ -63,3 +63,24 @@ def test_baseline_modules_import_only_where_their_packages_are(module: str) -> N
                           capture_output=True, text=True, check=False)
     missing = "ModuleNotFoundError" in proc.stderr
     assert proc.returncode == 0 or missing, proc.stderr[-2000:]
+
+
+needs_churn = pytest.mark.skipif(not (BENCH / "churn.py").exists(), reason="bench/churn.py has not landed")
+
+
+@needs_churn
+def test_storage_and_query_benches_share_one_small_churn_build(tmp_path: Path) -> None:
+    size = ["--actions", "8", "--days", "4", "--out", str(tmp_path / "churn")]
+    out = run_script("bench_storage.py", *size)
+    sizes = {row[0]: row for row in table_rows(out.split("## Churn", 1)[1].split("\n\n")[2])}
+    assert int(sizes["vahti: records + raw pages"][1].replace(",", "")) > 0
+    assert int(sizes["git-scraping (.git after gc --aggressive)"][1].replace(",", "")) > 0
+    ratios = last_section(out)
+    assert ratios.startswith("Ratios") and all(row[2].endswith("×") for row in table_rows(ratios))
+
+    out = run_script("bench_queries.py", *size, "--repeats", "1")
+    answers = table_rows(out.split("## Queries", 1)[1].split("\n\n")[1])
+    assert len(answers) == 4
+    plan_as_of = answers[1]
+    assert plan_as_of[2] == plan_as_of[4]  # vahti and git return the same number of actions for that day
+    assert last_section(out).startswith("Ratios")

@@ -9,17 +9,29 @@ from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
+
+from schemas.errors import UsageError
+from scraper.cli.app import app, load_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 VAHTI = [sys.executable, "-c", "from scraper.cli import main; main()", "replica"]
 
 
-@pytest.mark.parametrize("args", [["--era", "v9"], ["--plan", "oulu"], ["--lang", "de"], ["--prefix", "/x"],
-                                  ["--faults", "/x=boom"], ["--day", "-1"]])
-def test_bad_options_exit_2_with_one_line(args: list[str]) -> None:
-    proc = subprocess.run([*VAHTI, *args, "--port", "0"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+def test_bad_option_exits_2_with_one_line() -> None:
+    proc = subprocess.run([*VAHTI, "--era", "v9", "--port", "0"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("args", [["--plan", "oulu"], ["--lang", "de"], ["--prefix", "/x"],
+                                  ["--faults", "/x=boom"], ["--day", "-1"], ["--port", "70000"]])
+def test_bad_options_are_usage_errors(args: list[str]) -> None:
+    load_commands()
+    result = CliRunner().invoke(app, ["replica", *args])
+    assert isinstance(result.exception, UsageError) and result.exception.exit_code == 2
+    assert "\n" not in str(result.exception)
 
 
 def test_serves_and_prints_the_start_url() -> None:

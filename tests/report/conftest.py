@@ -12,7 +12,7 @@ import pytest
 from scraper.cli.demo_cmd import _crawl_day
 from scraper.replica import ReplicaConfig, ReplicaServer
 
-DAYS = 12
+DAYS = 10
 
 
 @dataclass

@@ -120,5 +120,5 @@ def expected_record(view: ActionView, site: str, plan_path: str, embedded: bool 
         next_url=view.next_url,
         test_instance=view.test_instance,
         language=view.lang,  # type: ignore[arg-type]
-        extra_sections=dict(view.extra),
+        extra_sections={clean_inline(k): clean_block(v) for k, v in view.extra.items()},
     )

@@ -22,9 +22,7 @@ def action(**kw: Any) -> Action:
 
 
 def task(title: str, state: str = "todo", date: dt.date | None = None, text: str = "") -> Task:
-    return Task(
-        title=title, state=state, date=date, date_text=text or (date.strftime("%-d.%-m.%Y") if date else "")
-    )
+    return Task(title=title, state=state, date=date, date_text=text or (date.strftime("%-d.%-m.%Y") if date else ""))
 
 
 def test_identical_records_give_no_change() -> None:
@@ -71,9 +69,7 @@ def test_task_deadline_moved() -> None:
 def test_task_month_only_deadline_moved() -> None:
     old = [{"state": "todo", "date": None, "date_text": "3.2020", "title": "Kysely", "details": None}]
     new = [{"state": "todo", "date": None, "date_text": "9.2020", "title": "Kysely", "details": None}]
-    assert [(i["op"], i["from"], i["to"]) for i in diff_list("tasks", old, new)] == [
-        ("moved", "3.2020", "9.2020")
-    ]
+    assert [(i["op"], i["from"], i["to"]) for i in diff_list("tasks", old, new)] == [("moved", "3.2020", "9.2020")]
 
 
 def test_task_title_corrected_is_changed_not_added_and_removed() -> None:
@@ -114,9 +110,7 @@ def test_contacts_and_organisations_added_removed() -> None:
         ("added", "Teppo Testaaja"),
         ("removed", "Maija Meikäläinen"),
     ]
-    assert [(i["op"], i["label"]) for i in fields["responsible_organizations"].items or []] == [
-        ("added", "Helen Oy")
-    ]
+    assert [(i["op"], i["label"]) for i in fields["responsible_organizations"].items or []] == [("added", "Helen Oy")]
 
 
 def test_organisation_gaining_full_name_is_changed() -> None:
@@ -131,9 +125,7 @@ def test_organisation_gaining_full_name_is_changed() -> None:
 def test_contact_title_changed() -> None:
     old = [{"name": "Maija", "title": "Suunnittelija", "organization": None}]
     new = [{"name": "Maija", "title": "Johtava suunnittelija", "organization": None}]
-    assert [(i["op"], i["changed"]) for i in diff_list("contact_persons", old, new)] == [
-        ("changed", ["title"])
-    ]
+    assert [(i["op"], i["changed"]) for i in diff_list("contact_persons", old, new)] == [("changed", ["title"])]
 
 
 def test_reordered_categories() -> None:
@@ -175,9 +167,7 @@ def test_plan_diff_orders_status_changes_first_and_hides_reparse() -> None:
     }
     new = {
         key("1"): action(identifier="1", name="Yksi korjattu"),
-        key("10"): action(
-            identifier="10", name="Kymmenen", status=Status(label="Valmis", identifier="completed")
-        ),
+        key("10"): action(identifier="10", name="Kymmenen", status=Status(label="Valmis", identifier="completed")),
         key("3"): action(identifier="3", name="Kolme (uusi jäsennys)"),
         key("4"): action(identifier="4", name="Neljä?"),
         key("11"): action(identifier="11", name="Uusi"),

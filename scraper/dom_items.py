@@ -202,6 +202,8 @@ def _badges(nodes: list[LexborNode]) -> list[LexborNode]:
 # --- contact persons ----------------------------------------------------------------------------------------
 def read_contacts(nodes: list[LexborNode]) -> list[dict[str, Any]]:
     items = top_most(nodes, "li")
+    if not items and _avatar_groups(nodes):
+        return [_person(g) for g in _avatar_groups(nodes) if g]
     groups = [lines_of(li) for li in items] if items else [_lines_of_nodes(nodes)]
     contacts = []
     for lines in groups:
@@ -217,6 +219,23 @@ def read_contacts(nodes: list[LexborNode]) -> list[dict[str, Any]]:
         if deduped and deduped[0].casefold() not in vocab.EMPTY_MARKERS:
             contacts.append(_person(deduped))
     return [c for c in contacts if c["name"]]
+
+
+def _avatar_groups(nodes: list[LexborNode]) -> list[list[str]]:
+    """Without a list, each person starts at an avatar (an `img` or a `role=img` div) and runs to the next one."""
+    groups: list[list[str]] = []
+    for node in nodes:
+        if node.tag == "-text":
+            continue
+        for item in node.traverse(include_text=True):
+            if item.tag == "img" or item.attributes.get("role") == "img":
+                groups.append([])
+            elif item.tag == "-text" and groups and not _in_skipped(item, node):
+                line = clean_inline(item.text_content or "")
+                if line and vocab.label_field(line) != vocab.CHROME and "@" not in line and line.casefold() != "name":
+                    if not groups[-1] or groups[-1][-1] != line:
+                        groups[-1].append(line)
+    return groups
 
 
 def _person(lines: list[str]) -> dict[str, Any]:

@@ -80,16 +80,28 @@ class PageIndex:
 
     def _headings(self) -> list[Heading]:
         found = []
+        inside_heading_until = -1
         for i, entry in enumerate(self.entries):
-            level = HEADING_TAGS.get(entry.node.tag or "")
+            node = entry.node
+            tag = node.tag or ""
+            level = HEADING_TAGS.get(tag)
             if level is None:
-                continue
-            text = any_text(entry.node)
-            if not text:
-                continue
-            found.append(
-                Heading(entry=i, level=level, text=text, field=vocab.label_field(text), hidden=is_hidden(entry.node))
-            )
+                if i < inside_heading_until or not _may_be_label(node, tag):
+                    continue
+                text = any_text(node)
+                field = vocab.label_field(text) if 0 < len(text) <= 60 else None
+                if field is None or field == vocab.CHROME:
+                    continue
+                # a label set in bold or in a plain div ("<strong>Aikajänne:</strong> Jatkuva") opens a section too,
+                # ranked below every real heading
+                level = _aria_level(node) or 7
+            else:
+                text = any_text(node)
+                if not text:
+                    continue
+                field = vocab.label_field(text)
+                inside_heading_until = entry.end
+            found.append(Heading(entry=i, level=level, text=text, field=field, hidden=is_hidden(node)))
         return found
 
     # --- navigation -------------------------------------------------------------------------------------
@@ -153,6 +165,32 @@ class PageIndex:
 
     def inside(self, k: int, start: int, end: int) -> bool:
         return start <= k < end
+
+
+_LABEL_TAGS = frozenset({"strong", "b", "dt", "th", "label", "div", "span", "p"})
+
+
+def _may_be_label(node: LexborNode, tag: str) -> bool:
+    """Only leaf-ish elements can be a label: the innermost element carrying the text, never a link or button."""
+    if node.attributes.get("role") == "heading":
+        return True
+    if tag not in _LABEL_TAGS:
+        return False
+    if not all(child.tag in ("-text", "-comment", "br") for child in node.iter(include_text=True)):
+        return False
+    parent = node.parent
+    for _ in range(4):
+        if parent is None:
+            break
+        if parent.tag in ("a", "button", "li"):
+            return False
+        parent = parent.parent
+    return True
+
+
+def _aria_level(node: LexborNode) -> int | None:
+    raw = node.attributes.get("aria-level") if node.attributes.get("role") == "heading" else None
+    return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= 6 else None
 
 
 def is_hidden(node: LexborNode) -> bool:

@@ -81,7 +81,8 @@ def _test_banner(body: LexborNode, result: DomResult) -> None:
 
 def _pager(body: LexborNode, url: str, result: DomResult) -> None:
     for anchor in body.css("a[href]"):
-        text = any_text(anchor).casefold()
+        text = (any_text(anchor) or anchor.attributes.get("aria-label") or anchor.attributes.get("title") or "")
+        text = clean_inline(text).casefold()
         if not text or len(text) > 40:
             continue
         word = text.split()[0]

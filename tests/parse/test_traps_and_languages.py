@@ -146,3 +146,44 @@ def test_wrong_charset_is_decoded_with_a_warning() -> None:
     result = parse_page(page, "https://ilmastovahti.hel.fi/actions/111")
     assert result.action.name == "Ympäristö"
     assert any(w.field == "page" for w in result.warnings)
+
+
+def test_labels_in_bold_or_plain_divs_open_sections() -> None:
+    page = v2_page("fi").replace(
+        b'<div><h3>Vastuuorganisaatiot</h3>', b'<div><div class="SideHeader">Vastuuorganisaatiot</div>'
+    ).replace(b"<div>Tietoja p\xc3\xa4ivitetty", b"<p><strong>Aikaj\xc3\xa4nne:</strong> Jatkuva</p><div>Tietoja p\xc3\xa4ivitetty")
+    a = parse_page(page, "https://ilmastovahti.hel.fi/actions/111").action
+    assert [o.name for o in a.responsible_organizations] == ["Maka_KamuRya_Ylpi"]
+    assert a.schedule == "Jatkuva"
+    assert a.extra_sections == {}
+
+
+def test_definition_list_sidebar() -> None:
+    page = v2_page("fi").replace(
+        b'<div><h3>Eteneminen</h3><div class="progress bg-late"><div class="progress-bar">My\xc3\xb6h\xc3\xa4ss\xc3\xa4</div></div></div>',
+        b"<dl><dt>Eteneminen</dt><dd>My\xc3\xb6h\xc3\xa4ss\xc3\xa4</dd><dt>Kustannusarvio</dt><dd>1,2 milj. \xe2\x82\xac</dd></dl>",
+    )
+    a = parse_page(page, "https://ilmastovahti.hel.fi/actions/111").action
+    assert a.status is not None and (a.status.label, a.status.identifier) == ("Myöhässä", "late")
+
+
+def test_icon_only_pager_links_with_aria_labels() -> None:
+    page = v2_page("fi", pager=False).replace(
+        b'<div class="ActionHero">',
+        b'<div class="ActionHero"><a href="/actions/110" aria-label="Edellinen toimenpide"><svg></svg></a>'
+        b'<a href="/actions/112" aria-label="Seuraava toimenpide"><svg></svg></a>',
+    )
+    a = parse_page(page, "https://ilmastovahti.hel.fi/actions/111").action
+    assert (a.previous_url, a.next_url) == ("https://ilmastovahti.hel.fi/actions/110", "https://ilmastovahti.hel.fi/actions/112")
+
+
+def test_contacts_without_a_list_split_at_avatars() -> None:
+    people = (b'<div><h3>Yhteyshenkil\xc3\xb6t</h3><div><div role="img" aria-label="P\xc3\xa4\xc3\xa4yhteyshenkil\xc3\xb6 Mia Malin"></div>'
+              b"<div>Mia Malin</div><div>Ymp\xc3\xa4rist\xc3\xb6palvelut</div></div>"
+              b'<div><img alt="Pekka Laine" src="p.png"/><div>Pekka Laine</div><div>asiantuntija</div><div>Kymp</div></div></div>')
+    start = v2_page("fi").index(b"<div><h3>Yhteyshenkil")
+    end = v2_page("fi").index(b"</li></ul></div>", start) + len(b"</li></ul></div>")
+    page = v2_page("fi")[:start] + people + v2_page("fi")[end:]
+    a = parse_page(page, "https://ilmastovahti.hel.fi/actions/111").action
+    assert [c.name for c in a.contact_persons] == ["Mia Malin", "Pekka Laine"]
+    assert a.contact_persons[1].organization == "Kymp"

@@ -232,9 +232,9 @@ def _avatar_groups(nodes: list[LexborNode]) -> list[list[str]]:
                 groups.append([])
             elif item.tag == "-text" and groups and not _in_skipped(item, node):
                 line = clean_inline(item.text_content or "")
-                if line and vocab.label_field(line) != vocab.CHROME and "@" not in line and line.casefold() != "name":
-                    if not groups[-1] or groups[-1][-1] != line:
-                        groups[-1].append(line)
+                keep = line and vocab.label_field(line) != vocab.CHROME and "@" not in line and line.casefold() != "name"
+                if keep and (not groups[-1] or groups[-1][-1] != line):
+                    groups[-1].append(line)
     return groups
 
 

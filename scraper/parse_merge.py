@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from schemas import vocab
-from schemas.dates import sort_key
 from schemas.action import ParseWarning
+from schemas.dates import sort_key
 from schemas.text import clean_inline
 from scraper.urls import absolute, action_location
 

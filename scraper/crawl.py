@@ -60,6 +60,8 @@ class CrawlSummary:
     reason: str | None = None
     resumed_from: int | None = None
     outcomes: Counter[str] = field(default_factory=Counter)
+    #: new / changed / same records against the archive's current versions (empty when it cannot tell)
+    records: Counter[str] = field(default_factory=Counter)
     fetched: int = 0
     reused: int = 0
     requests: int = 0
@@ -138,6 +140,10 @@ class Crawl:
             self.site, self.start_url, plan_path=plan_path, language=language, resumed_from=resumed_from
         )
         self.maker.run_id = run_id
+        current_hashes = getattr(self.writer, "current_hashes", None)  # optional: only for the summary
+        self.known: dict[str, str] | None = (
+            current_hashes((self.site, plan_path, language)) if callable(current_hashes) else None
+        )
         self.summary.run_id, self.summary.resumed_from = run_id, resumed_from
         self.progress.started(self.start_url, run_id, self.fetcher.delay, resumed_from)
         outcome: RunOutcome
@@ -316,6 +322,10 @@ class Crawl:
 
     def _store(self, visit: Visit, position: int | None) -> None:
         self.summary.outcomes[visit.outcome] += 1
+        if visit.record is not None and self.known is not None:
+            before = self.known.get(visit.record.identifier)
+            now = visit.record.record_hash()
+            self.summary.records["new" if before is None else "same" if before == now else "changed"] += 1
         if position is not None:
             self.last_positioned = visit.url
             self.summary.chain_length = max(self.summary.chain_length, position)

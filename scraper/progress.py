@@ -45,21 +45,25 @@ class SilentProgress:
 
 
 def summary_lines(summary: CrawlSummary) -> list[str]:
-    counts = summary.outcomes
-    changed_or_new = counts.get("parsed", 0)
-    lines = [
+    counts, records = summary.outcomes, summary.records
+    if records:
+        actions = (f"actions: {records['new']} new, {records['changed']} changed, {records['same']} unchanged "
+                   f"({counts.get('unchanged', 0)} of them by 304), {counts.get('gone', 0)} gone")
+    else:
+        actions = (f"actions: {counts.get('parsed', 0)} parsed, {counts.get('unchanged', 0)} unchanged (304), "
+                   f"{counts.get('gone', 0)} gone")
+    pages = f"pages: {summary.fetched} fetched ({summary.requests} requests, {summary.retries} retries)"
+    if summary.resumed_from is not None:
+        pages += f", {summary.reused} reused from run {summary.resumed_from}"
+    return [
         f"run {summary.run_id}: {summary.outcome}" + (f" ({summary.reason})" if summary.reason else ""),
-        f"pages: {summary.fetched} fetched, {summary.reused} reused from run {summary.resumed_from}"
-        if summary.resumed_from is not None
-        else f"pages: {summary.fetched} fetched ({summary.requests} requests, {summary.retries} retries)",
-        f"actions: {changed_or_new} parsed (new or changed are versioned by the archive), "
-        f"{counts.get('unchanged', 0)} unchanged (304), {counts.get('gone', 0)} gone",
+        pages,
+        actions,
         f"failures: {counts.get('fetch_failed', 0)} fetch failed, {counts.get('parse_failed', 0)} parse failed, "
         f"{counts.get('refused', 0)} refused, {counts.get('not_reached', 0)} not reached",
         f"chain: {summary.chain_length} actions, {summary.listed} listed, {len(summary.orphans)} orphans",
         f"duration: {summary.duration:.1f} s",
     ]
-    return lines
 
 
 class PlainProgress:

@@ -75,7 +75,10 @@ def test_second_crawl_is_conditional_and_a_new_day_is_picked_up(tmp_path: Path) 
         truth = record_mismatches(observations(db, third.run_id), srv)
     assert first.outcome == second.outcome == third.outcome == "complete"
     assert conditional == not_modified == first_ok  # every URL that had a 200 was asked conditionally
+    assert first.records["new"] == len(chain_of(observations(db, first.run_id))) and not first.records["changed"]
     second_obs = observations(db, second.run_id)
+    assert second.records == {"same": len(second_obs)}
+    assert third.records["changed"] + third.records["new"] > 0
     assert {o.outcome for o in second_obs} == {"unchanged"} and all(o.record for o in second_obs)
     assert chain_of(second_obs) == chain_of(observations(db, first.run_id))
     third_obs = observations(db, third.run_id)

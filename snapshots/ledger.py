@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from schemas.action import Action
-from snapshots.versions import VERSION_COLUMNS, as_json, changed_fields, version_row
+from snapshots.versions import as_json, changed_fields, version_row
 
 Scope = tuple[str, str, str]
 
@@ -41,12 +41,16 @@ class Latest:
     record_hash: str
     open: bool
     url: str | None
+    record: dict[str, Any] | None = None
 
 
 class Ledger:
     def __init__(self) -> None:
         self._runs: dict[int, RunInfo] = {}
         self._latest: dict[Scope, dict[str, Latest]] = {}
+        #: In bulk mode `last_run` moves forward once per run (in end_run), not once per observation.
+        self.deferred_last_run = False
+        self._pending_ends: list[tuple[int, dt.datetime, int, str | None]] = []
 
     # provided by the writer
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -86,43 +90,62 @@ class Ledger:
         latest = self.scope_versions(scope).get(record.identifier)
         con = self.con()
         if latest is not None and latest.open and latest.record_hash == record_hash:
-            if cause is None:
+            if cause is None and not self.deferred_last_run:
                 con.execute(
                     "UPDATE action_versions SET last_run = ? WHERE id = ?", [run.id, latest.version_id]
                 )
             return latest.version_id
         when = at or run.started_at
         if latest is not None and latest.open:
-            con.execute(
-                "UPDATE action_versions SET valid_to = ?, closed_run = ? WHERE id = ?",
-                [when, run.id, latest.version_id],
-            )
+            self._end_version(latest.version_id, when, run.id, None)
         version_id = self._next_id("action_versions")
         why = cause or run.cause
-        con.execute(
-            f"INSERT INTO action_versions ({', '.join(VERSION_COLUMNS)})"
-            f" VALUES ({', '.join('?' * len(VERSION_COLUMNS))})",
-            version_row(version_id, record, record_hash, when, run.id, why),
-        )
+        new = record.model_dump(mode="json")
+        self._insert("action_versions", version_row(version_id, record, record_hash, when, run.id, why))
         if latest is not None:
-            old_row = con.execute(
-                "SELECT record FROM action_versions WHERE id = ?", [latest.version_id]
-            ).fetchone()
-            old = json.loads(old_row[0]) if old_row else {}
-            new = record.model_dump(mode="json")
-            for field, before, after in changed_fields(old, new):
-                con.execute(
-                    "INSERT INTO action_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            for field, before, after in changed_fields(self._record_of(latest), new):
+                self._insert(
+                    "action_changes",
                     [self._next_id("action_changes"), *scope, record.identifier, field, as_json(before),
                      as_json(after), run.id, when, why, latest.version_id, version_id],
                 )
-        self.scope_versions(scope)[record.identifier] = Latest(version_id, record_hash, True, record.url)
+        self.scope_versions(scope)[record.identifier] = Latest(version_id, record_hash, True, record.url, new)
         return version_id
+
+    def _record_of(self, latest: Latest) -> dict[str, Any]:
+        if latest.record is None:
+            row = self.con().execute(
+                "SELECT record FROM action_versions WHERE id = ?", [latest.version_id]
+            ).fetchone()
+            latest.record = json.loads(row[0]) if row else {}
+        return latest.record
+
+    def _end_version(self, version_id: int, when: dt.datetime, run_id: int, reason: str | None) -> None:
+        if self.deferred_last_run:
+            self._pending_ends.append((version_id, when, run_id, reason))
+            return
+        self.con().execute(
+            "UPDATE action_versions SET valid_to = ?, closed_run = ?, gone_reason = coalesce(?, gone_reason)"
+            " WHERE id = ?",
+            [when, run_id, reason, version_id],
+        )
+
+    def _apply_pending_ends(self) -> None:
+        """Bulk mode: every version a run closed, in one statement (after the appenders are flushed)."""
+        if not self._pending_ends:
+            return
+        ids, whens, runs, reasons = (list(column) for column in zip(*self._pending_ends, strict=True))
+        self.con().execute(
+            "UPDATE action_versions SET valid_to = e.valid_to, closed_run = e.closed_run,"
+            " gone_reason = coalesce(e.gone_reason, action_versions.gone_reason)"
+            " FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::TIMESTAMPTZ[]) AS valid_to,"
+            " unnest(?::BIGINT[]) AS closed_run, unnest(?::VARCHAR[]) AS gone_reason) AS e"
+            " WHERE action_versions.id = e.id",
+            [ids, whens, runs, reasons],
+        )
+        self._pending_ends.clear()
 
     def _close(self, latest: Latest, run: RunInfo, reason: str) -> None:
         """The action disappeared: its current version ends at this run, with why."""
-        self.con().execute(
-            "UPDATE action_versions SET valid_to = ?, closed_run = ?, gone_reason = ? WHERE id = ?",
-            [run.started_at, run.id, reason, latest.version_id],
-        )
+        self._end_version(latest.version_id, run.started_at, run.id, reason)
         latest.open = False

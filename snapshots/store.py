@@ -132,17 +132,22 @@ class Archive(Ledger):
         """One transaction per run and appenders for pages and observations (commit at each `end_run`)."""
         con = self.con()
         con.execute("BEGIN TRANSACTION")
-        self._bulk = True
-        self._appenders = {name: con.appender(name) for name in ("pages", "observations")}
+        self._bulk = self.deferred_last_run = True
+        self._appenders = {
+            name: con.appender(name) for name in ("pages", "observations", "action_versions", "action_changes")
+        }
         try:
             yield self
         except BaseException:
-            self._bulk = False
+            self._bulk = self.deferred_last_run = False
             self._appenders = {}
+            self._pending_ends.clear()
+            self._latest.clear()
             con.execute("ROLLBACK")
             raise
         self._flush()
-        self._bulk = False
+        self._apply_pending_ends()
+        self._bulk = self.deferred_last_run = False
         self._appenders = {}
         con.execute("COMMIT")
 
@@ -228,6 +233,7 @@ class Archive(Ledger):
                         self._observe_row(run, None, "not_reached", scope, identifier, url)
             if self._bulk:
                 self._flush()
+                self._apply_pending_ends()
                 con.execute(
                     "UPDATE action_versions SET last_run = ? WHERE id IN"
                     " (SELECT version_id FROM observations WHERE run_id = ? AND version_id IS NOT NULL)",

@@ -34,7 +34,7 @@ def test_readers_work_between_writes_and_wait_out_a_held_connection(db: Path) ->
         archive.release()
         free = _vahti("runs", "--db", str(db), "--format", "csv")
         assert free.returncode == 0, free.stderr
-        assert free.stdout.count("\n") == 2
+        assert free.stdout.count("\n") == 2, free.stdout + free.stderr
         archive.con()  # held, as in the middle of a write
         code = (
             "import sys; from pathlib import Path; from snapshots.db import connect_read\n"
@@ -43,7 +43,7 @@ def test_readers_work_between_writes_and_wait_out_a_held_connection(db: Path) ->
             "except ArchiveBusy as e:\n    print(e); sys.exit(1)\n"
         )
         busy = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert busy.returncode == 1, busy.stderr
+    assert busy.returncode == 1, busy.stdout + busy.stderr
     assert busy.stdout.strip() == f"archive busy, being written by pid {os.getpid()}"
 
 

@@ -73,6 +73,13 @@ def map_fields(data: dict[str, Any]) -> dict[str, Any]:
 
     status, summary = _obj(data.get("status")), _obj(data.get("statusSummary"))
     out["status_label"] = _s(status.get("name")) or _s(summary.get("label"))
+    # a theme may print the plan's own status name or the summary's label: both are the embedded status
+    out["status_labels"] = {
+        label: vocab.normalise_status_identifier(ident if isinstance(ident, str) else None)
+        for label, ident in ((_s(status.get("name")), status.get("identifier")),
+                             (_s(summary.get("label")), summary.get("identifier")))
+        if label
+    }
     out["status_identifier"] = vocab.normalise_status_identifier(
         status.get("identifier") if isinstance(status.get("identifier"), str) else summary.get("identifier")
     )

@@ -92,10 +92,12 @@ def _status(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> dict[str, An
             return {"label": emb["status_label"], "identifier": emb.get("status_identifier")}
         return None
     identifier = None
-    if emb.get("status_identifier") and (not emb.get("status_label") or not _differs(label, emb["status_label"])):
-        identifier = emb["status_identifier"]
-    elif emb.get("status_label") and _differs(label, emb["status_label"]):
-        warn("status", f"page shows {label!r}, embedded data says {emb['status_label']!r}")
+    known: dict[str, str | None] = emb.get("status_labels", {})
+    matching = [k for k in known if not _differs(label, k)]
+    if matching:
+        identifier = known[matching[0]] or emb.get("status_identifier")
+    elif known:
+        warn("status", f"page shows {label!r}, embedded data says {emb.get('status_label')!r}")
     identifier = identifier or dom.get("status_identifier_dom") or vocab.status_identifier(label)
     return {"label": label, "identifier": identifier}
 

@@ -89,3 +89,11 @@ def test_category_breadcrumb_hierarchy_gives_the_leaf() -> None:
               b'<span id="crumb-8"><a href="/actions?cat-theme=8">Hankinnat</a>&nbsp;/ </span>')
     html = page().replace(b'<span id="crumb-8"><a href="/actions?cat-theme=8">Hankinnat</a>&nbsp;/ </span>', crumbs)
     assert parse_page(html, URL).action.categories == ["Hankinnat"]
+
+
+def test_status_shown_as_the_summary_label() -> None:
+    html = page().replace(b'<div class="mui-lbl">Ajallaan</div>', b'<div class="mui-lbl">Aikataulussa</div>')
+    result = parse_page(html, URL)
+    assert result.action.status is not None
+    assert (result.action.status.label, result.action.status.identifier) == ("Aikataulussa", "on_time")
+    assert not any(w.field == "status" for w in result.warnings)

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=0, help="pages per era (0 = the whole chain, 150)")
     ap.add_argument("--repeats", type=int, default=5, help="timed passes over the corpus; the best is kept")
     ap.add_argument("--eras", default=",".join(corpus.ERAS))
-    ap.add_argument("--scale-pages", type=int, default=15, help="pages per era and size in the scaling run")
+    ap.add_argument("--scale-pages", type=int, default=40, help="pages per era and size in the scaling run")
     ap.add_argument("--factors", default="1,10,100", help="description length multipliers")
     ap.add_argument("--memory-pages", type=int, default=20, help="pages per era for tracemalloc peaks")
     args = ap.parse_args(argv)

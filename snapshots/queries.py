@@ -165,7 +165,13 @@ def show_action(
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Any read-only SQL; a write or a syntax error is a one-line usage error, not a traceback."""
+    """Any read-only SQL; a write or a syntax error is a one-line usage error, not a traceback.
+
+    A read-only connection still lets SQL write files (COPY … TO, EXPORT DATABASE), read any local file
+    (read_csv('/etc/passwd')) and download extensions (INSTALL): all of that is switched off, and locked, first."""
+    for setting in ("enable_external_access = false", "autoinstall_known_extensions = false",
+                    "autoload_known_extensions = false", "lock_configuration = true"):
+        con.execute(f"SET {setting}")
     try:
         cursor = con.execute(sql)
         columns = [d[0] for d in cursor.description] if cursor.description else []
@@ -174,6 +180,8 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[t
         text = str(exc)
         if "read-only" in text or "read_only" in text:
             raise UsageError("vahti sql is read-only: the archive cannot be changed from here") from None
+        if "disabled by configuration" in text:
+            raise UsageError("vahti sql reads the archive only: files, extensions and other databases are off limits") from None
         first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
         raise UsageError(f"SQL error: {first}") from None
     return columns, rows

@@ -25,11 +25,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb
-from crawl_profile import profile_crawl
+from crawl_profile import crawl_without_archive, profile_crawl
 from replica_proc import ReplicaProcess
 from timing import ratio, table
 
 BENCH = Path(__file__).resolve().parent
+NULL_TOOL = "vahti, archive writes skipped (in-process)"
 BIN = Path(sys.executable).parent
 _ELAPSED = re.compile(r"'elapsed_time_seconds': ([0-9.]+)")
 
@@ -128,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
                         r = by_tool[tool]
                         r.pages = pages
                         r.crawl_s, r.wall_s = min(r.crawl_s, crawl_s), min(r.wall_s, wall_s)
+                nulls = [crawl_without_archive(rp.start_url) for _ in range(max(1, args.rounds))]
+                null = by_tool.setdefault(NULL_TOOL, Result(NULL_TOOL))
+                null.pages, null.crawl_s = nulls[0][0], min(s for _, s in nulls)
                 if not args.no_profile:
                     db = work / f"profile-{era}.duckdb"
                     profiles[era] = profile_crawl(rp.start_url, db)
@@ -141,11 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for era, by_tool in results.items():
         for r in by_tool.values():
-            rows.append([era, r.tool, r.pages, r.crawl_s, r.pages / r.crawl_s, r.wall_s, r.pages / r.wall_s])
+            wall = r.wall_s if r.wall_s != float("inf") else float("nan")
+            rows.append([era, r.tool, r.pages, r.crawl_s, r.pages / r.crawl_s, wall, r.pages / wall])
     print(table(["era", "tool", "action pages", "crawl s (own clock)", "pages/s (crawl)", "wall s (command)",
                  "pages/s (wall)"], rows))
     print("\nstartup of an empty command (s): " + ", ".join(f"{k} {v:.2f}" for k, v in startup.items()))
-    print("vahti stores every raw page and a versioned record in DuckDB (one transaction per page); the spiders "
+    print("vahti stores every raw page and a versioned record in DuckDB (each page and each observation its own durable transaction); the spiders "
           "write JSON lines and keep no raw pages.")
 
     for era, (wall, parts, top) in profiles.items():
@@ -160,12 +165,17 @@ def main(argv: list[str] | None = None) -> int:
     for era, by_tool in results.items():
         v = by_tool["vahti"]
         for tool, r in by_tool.items():
-            if tool == "vahti":
+            if tool in ("vahti", NULL_TOOL):
                 continue
             rows.append([era, f"vahti vs {tool}", ratio(v.pages / v.crawl_s, r.pages / r.crawl_s),
                          ratio(v.pages / v.wall_s, r.pages / r.wall_s)])
     if rows:
         print(table(["era", "comparison", "pages/s ratio (crawl)", "pages/s ratio (wall)"], rows))
+        for era, by_tool in results.items():
+            nv, sb = by_tool.get(NULL_TOOL), by_tool.get("scrapy+bs4")
+            if nv is not None and sb is not None:
+                print(f"{era}: vahti without its archive writes vs scrapy+bs4 (crawl clock): "
+                      f"{ratio(nv.pages / nv.crawl_s, sb.pages / sb.crawl_s)}")
         print("\n(> 1× means vahti crawls faster)")
     else:
         for era, by_tool in results.items():

@@ -46,3 +46,47 @@ def profile_crawl(start_url: str, db: Path, top: int = 12) -> tuple[float, dict[
     lines = [ln for ln in out.getvalue().splitlines() if ln.strip()]
     header = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls")), 0)
     return wall, parts, "\n".join(lines[header:])
+
+
+class NullWriter:
+    """Accepts every archive call and keeps nothing: the crawl with the archive taken out, to show what the
+    fetching and parsing alone cost."""
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.parsed = 0
+
+    def begin_run(self, *args: object, **kwargs: object) -> int:
+        return 1
+
+    def store_page(self, *args: object, **kwargs: object) -> int:
+        self.pages += 1
+        return self.pages
+
+    def store_observation(self, run_id: int, page_id: int | None, outcome: str, **kwargs: object) -> None:
+        self.parsed += outcome == "parsed"
+
+    def end_run(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def last_interrupted_run(self, *args: object) -> None:
+        return None
+
+    def stored_pages(self, *args: object) -> dict[str, object]:
+        return {}
+
+    def validators(self, *args: object) -> dict[str, object]:
+        return {}
+
+    def page(self, page_id: int) -> object:
+        raise KeyError(page_id)
+
+
+def crawl_without_archive(start_url: str) -> tuple[int, float]:
+    """(action pages parsed, seconds of Crawl.run) with NullWriter, in this process."""
+    writer = NullWriter()
+    with Fetcher(start_url, FetchPolicy(delay=0.0)) as fetcher:
+        start = time.perf_counter()
+        Crawl(fetcher, writer, start_url).run()  # type: ignore[arg-type]
+        seconds = time.perf_counter() - start
+    return writer.parsed, seconds

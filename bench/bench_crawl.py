@@ -150,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(["era", "tool", "action pages", "crawl s (own clock)", "pages/s (crawl)", "wall s (command)",
                  "pages/s (wall)"], rows))
     print("\nstartup of an empty command (s): " + ", ".join(f"{k} {v:.2f}" for k, v in startup.items()))
-    print("vahti stores every raw page and a versioned record in DuckDB (each page and each observation its own durable transaction); the spiders "
-          "write JSON lines and keep no raw pages.")
+    print("vahti stores every raw page and a versioned record in DuckDB (each page and each observation its own "
+          "durable transaction); the spiders write JSON lines and keep no raw pages.")
 
     for era, (wall, parts, top) in profiles.items():
         print(f"\n## Where vahti's time goes ({era}, one in-process crawl under cProfile, {wall:.2f} s)\n")

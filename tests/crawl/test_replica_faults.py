@@ -172,8 +172,9 @@ def test_wrong_charset_is_decoded_and_warned(tmp_path: Path, charset: str) -> No
         truth = srv.expected_records()[ident].content_dict()
     assert summary.outcome == "complete"
     obs = {o.identifier: o for o in observations(db, summary.run_id)}
-    assert obs[ident].outcome == "parsed" and obs[ident].record is not None
-    assert obs[ident].record["name"] == truth["name"]
+    record = obs[ident].record
+    assert obs[ident].outcome == "parsed" and record is not None
+    assert record["name"] == truth["name"]
     from .replica_helpers import query
 
     warnings = query(db, "SELECT warnings FROM observations WHERE identifier = ?", ident)[0][0]

@@ -38,6 +38,7 @@ def test_unattached_sweep_pages_are_orphans_and_walked_pages_keep_visit_order() 
 def test_cycles_and_self_links_end_segments() -> None:
     a, b = Node("a", None, "b"), Node("b", "a", "a")
     s = Node("s", None, "s")
-    assert [ids(seg) for seg in segments([a, b, s])] == [["a", "b"], ["s"]]
+    # a ↔ b is a cycle (no head): it comes after the segments that have one, in visit order
+    assert [ids(seg) for seg in segments([a, b, s])] == [["s"], ["a", "b"]]
     loop1, loop2 = Node("p", "q", "q"), Node("q", "p", "p")
     assert [ids(seg) for seg in segments([loop1, loop2])] == [["p", "q"]]

@@ -42,3 +42,30 @@ def test_every_option_is_documented() -> None:
                 if opt.startswith("--") and opt not in section:
                     missing.append(f"vahti {name} {opt}")
     assert not missing, f"options missing from README.md: {missing}"
+
+
+PUBLIC_TABLES = ("runs", "pages", "bodies", "observations", "action_versions", "action_changes", "actions_current",
+                 "schema_version")
+
+
+def test_every_public_column_is_documented(tmp_path: Path) -> None:
+    from snapshots.db import connect_read
+    from snapshots.store import Archive
+
+    db = tmp_path / "docs.duckdb"
+    with Archive(db):
+        pass
+    con = connect_read(db)
+    try:
+        rows = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_name IN "
+            f"({', '.join('?' for _ in PUBLIC_TABLES)}) ORDER BY table_name, ordinal_position",
+            list(PUBLIC_TABLES),
+        ).fetchall()
+    finally:
+        con.close()
+    assert {t for t, _ in rows} == set(PUBLIC_TABLES)
+    missing = [f"{table}.{column}" for table, column in rows if f"`{column}`" not in README]
+    assert not missing, f"columns missing from README.md: {missing}"
+    for table in PUBLIC_TABLES:
+        assert f"`{table}`" in README, f"table {table} is not described in README.md"

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,6 +22,7 @@ import duckdb
 import zstandard
 
 from schemas.action import Action, ParseWarning
+from schemas.errors import ArchiveError
 from schemas.run import OBSERVATION_OUTCOMES, RUN_OUTCOMES, ObservationOutcome, RunOutcome, VersionCause
 from snapshots.db import WRITE_RETRY_SECONDS, WriteLock, connect_read, connect_write
 from snapshots.interface import StoredPage, Validators
@@ -122,10 +123,16 @@ class Archive(Ledger):
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
+            con.execute("COMMIT")
+        except (duckdb.IOException, duckdb.TransactionException) as exc:
+            # a full disk or a file-size limit: one line for the user; what was committed before stays
+            with suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ArchiveError(f"cannot write to {self.path}: {first}") from None
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        con.execute("COMMIT")
 
     @contextmanager
     def bulk(self) -> Iterator[Archive]:

@@ -18,6 +18,7 @@ from schemas.action import ParseWarning
 from schemas.dates import parse_day
 from schemas.text import clean_inline
 from scraper import dom_items
+from scraper.dom_infer import infer_renamed_headings
 from scraper.html_text import any_text, block_text, inline_text, nodes_block_text
 from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
 from scraper.urls import absolute, action_location
@@ -51,7 +52,7 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: dict[str
     _test_banner(body, result)
     _pager(body, url, result)
     index = PageIndex(root)
-    _infer_renamed_headings(index, embedded or {})
+    infer_renamed_headings(index, embedded or {})
     h1 = _title_heading(index)
     if h1 is not None:
         _identifier_and_name(h1, url, result)
@@ -147,58 +148,6 @@ def _updated_at(index: PageIndex, language: str, result: DomResult) -> None:
 
 
 # --- sections ---------------------------------------------------------------------------------------------------
-_ORG_HREF = re.compile(r"/organizations/|[?&](organization|responsible_party)=")
-_SCHEDULE_TEXT = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}\s*→|^\d{4}-\d{2}-\d{2}\s*→|^\d{1,2}/\d{1,2}/\d{4}\s*→")
-
-
-def _infer_renamed_headings(index: PageIndex, embedded: dict[str, Any]) -> None:
-    """V3 admins rename block headings (`fieldLabel`): recognise a block by what it holds, not what it is called."""
-    known = [index.section(h) for h in index.headings if h.field not in (None, vocab.CHROME)]
-    for heading in index.headings:
-        if heading.field is not None or heading.level == 1:
-            continue
-        if any(k.start <= heading.entry < k.end for k in known):
-            continue  # a task title, an indicator name, an update's title: part of a known block
-        section = index.section(heading)
-        inferred = _what_section_holds(index, section, embedded)
-        if inferred is not None:
-            heading.field = inferred
-
-
-def _what_section_holds(index: PageIndex, section: Section, embedded: dict[str, Any]) -> str | None:
-    inner = [h for h in index.headings if section.start <= h.entry < section.end]
-    if any(h.field in ("tasks_done", "tasks_todo", "tasks_in_progress") for h in inner):
-        return "tasks"
-    nodes = index.nodes_in(section.start, section.end)
-    anchors = [a for n in nodes if n.tag != "-text" for a in ([n] if n.tag == "a" else n.css("a[href]"))]
-    hrefs = [a.attributes.get("href") or "" for a in anchors]
-    if hrefs and all(_ORG_HREF.search(h) for h in hrefs):
-        return "responsible_organizations"
-    if hrefs and all("/indicators/" in h for h in hrefs):
-        return "indicators"
-    text = nodes_block_text(nodes)
-    if not text:
-        return None
-    flat = clean_inline(text)
-    paragraphs = text.split("\n\n")
-    body = "\n\n".join(p for p in paragraphs if not (p.startswith("(") and p.endswith(")")))
-    for field_name in ("description", "lead", "official_description"):
-        value = embedded.get(field_name)
-        if value and clean_inline(value) in (flat, clean_inline(body)):
-            return field_name
-    lowered = flat.casefold()
-    if lowered.startswith(vocab.TIMELINE_BETWEEN) or lowered in vocab.CONTINUOUS_WORDS or _SCHEDULE_TEXT.match(flat):
-        return "schedule"
-    names = [c["name"] for c in embedded.get("contact_persons", [])]
-    if names and paragraphs and paragraphs[0] in names:
-        return "contact_persons"
-    for el in (e for n in nodes if n.tag != "-text" for e in n.css("[aria-label]")):
-        label = (el.attributes.get("aria-label") or "").casefold()
-        if label.startswith(("pääyhteyshenkilö", "huvudkontaktperson", "main contact person")):
-            return "contact_persons"
-    return None
-
-
 def _sections(index: PageIndex, h1: LexborNode | None) -> list[Section]:
     out = []
     for heading in index.headings:

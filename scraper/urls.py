@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
+from schemas.errors import UsageError
+
 LANGUAGES = ("fi", "sv", "en")
 _LANG_SEGMENT = re.compile(r"^[a-z]{2}(?:-[A-Za-z]{2})?$")
 ACTION_PATH = re.compile(
@@ -117,3 +119,23 @@ def action_url_key(url: str) -> str:
     parts = urlsplit(url)
     path = f"{prefix}/{location.kind}/{quote(location.identifier, safe='')}"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
+
+
+def check_start_url(url: str) -> str:
+    """A start URL must be an absolute http(s) URL with a host; anything else is a usage error (exit 2)."""
+    text = url.strip()
+    if not text or any(c.isspace() for c in text):
+        raise UsageError(f"bad start URL {url!r}: it contains spaces or is empty")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError(f"bad start URL {url!r}: {exc}") from exc
+    if parts.scheme.lower() not in ("http", "https"):
+        hint = f" (did you mean https://{text}?)" if not parts.scheme and "." in text.split("/", 1)[0] else ""
+        raise UsageError(f"bad start URL {url!r}: it must start with http:// or https://{hint}")
+    if not parts.hostname:
+        raise UsageError(f"bad start URL {url!r}: no host")
+    if port == 0:
+        raise UsageError(f"bad start URL {url!r}: port 0")
+    return text

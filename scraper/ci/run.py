@@ -20,10 +20,10 @@ from schemas.dates import HELSINKI
 from schemas.errors import ArchiveError, VahtiError
 from scraper.ci.publish import Published, publish
 from scraper.ci.sites import SiteSpec
-from scraper.cli.crawl_cmd import check_start_url
 from scraper.crawl import Crawl, CrawlOptions
 from scraper.fetch import Fetcher, FetchPolicy
 from scraper.progress import CrawlProgress, SilentProgress
+from scraper.urls import check_start_url
 from snapshots.alarms import Alarm, Thresholds, check_run
 from snapshots.db import WriteLock, connect_read
 from snapshots.promote import Backend, copy_archive, keep_pages_only, prepare, promote

@@ -16,6 +16,7 @@ from schemas.errors import UsageError, VahtiError
 from scraper.crawl import Crawl, CrawlOptions
 from scraper.fetch import Fetcher, FetchPolicy
 from scraper.progress import CrawlProgress
+from scraper.urls import check_start_url
 from snapshots.alarms import Thresholds
 
 _SITE_KEYS = {"name", "start_url", "delay", "max_pages", "max_failures", "attempts", "user_agent", "enabled"}
@@ -160,7 +161,6 @@ def crawl_sites_file(
 ) -> int:
     """`vahti crawl --sites FILE`: each site its own run straight into the archive (no staging, no alarms: that
     is `vahti ci`); a site's own settings win over the command line's."""
-    from scraper.cli.crawl_cmd import check_start_url
     from snapshots.store import open_writer
 
     specs = load_sites(path).resolved()

@@ -15,9 +15,9 @@ from schemas.errors import UsageError
 from scraper.ci.run import CiOptions, run_ci
 from scraper.ci.sites import SitesFile, SiteSpec, load_sites
 from scraper.cli.app import DbOption, app, db_path
-from scraper.cli.crawl_cmd import check_start_url
 from scraper.fetch import DEFAULT_USER_AGENT, FetchPolicy
 from scraper.progress import CrawlProgress, PlainProgress, SilentProgress
+from scraper.urls import check_start_url
 from snapshots.alarms import Thresholds
 from snapshots.promote import Backend, InPlaceBackend, LocalDirBackend
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import typer
 
@@ -12,28 +11,9 @@ from scraper.cli.app import DbOption, app, db_path
 from scraper.crawl import Crawl, CrawlOptions
 from scraper.fetch import DEFAULT_USER_AGENT, Fetcher, FetchPolicy
 from scraper.progress import for_terminal
+from scraper.urls import check_start_url
 
 DEFAULT_START_URL = "https://ilmastovahti.hel.fi/actions"
-
-
-def check_start_url(url: str) -> str:
-    """A start URL must be an absolute http(s) URL with a host; anything else is a usage error (exit 2)."""
-    text = url.strip()
-    if not text or any(c.isspace() for c in text):
-        raise UsageError(f"bad start URL {url!r}: it contains spaces or is empty")
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as exc:
-        raise UsageError(f"bad start URL {url!r}: {exc}") from exc
-    if parts.scheme.lower() not in ("http", "https"):
-        hint = f" (did you mean https://{text}?)" if not parts.scheme and "." in text.split("/", 1)[0] else ""
-        raise UsageError(f"bad start URL {url!r}: it must start with http:// or https://{hint}")
-    if not parts.hostname:
-        raise UsageError(f"bad start URL {url!r}: no host")
-    if port == 0:
-        raise UsageError(f"bad start URL {url!r}: port 0")
-    return text
 
 
 @app.command("crawl")

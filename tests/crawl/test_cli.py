@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from schemas.errors import UsageError
-from scraper.cli.crawl_cmd import check_start_url
+from scraper.urls import check_start_url
 
 from .conftest import Reply, Site
 

@@ -56,3 +56,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:
+        # a damaged archive can fail any query half-way (a block whose checksum is wrong): one line, exit 1
+        if not type(exc).__module__.lstrip("_").startswith("duckdb"):
+            raise
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        typer.echo(f"error: the archive could not be read or written: {first}", err=True)
+        sys.exit(1)

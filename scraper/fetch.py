@@ -64,6 +64,7 @@ class FetchPolicy:
     max_redirects: int = 5
     attempts: int = 4
     timeout: float = 30.0
+    max_body_seconds: float = 120.0  # httpx's timeout is per read: a server dripping a byte at a time never trips it
     backoff_initial: float = 1.0
     backoff_max: float = 60.0
     max_requests: int = 20_000
@@ -260,7 +261,7 @@ class Fetcher:
         if status in _REDIRECT_STATUSES and "location" in headers:
             return absolute(current, headers["location"])
         if status in _RETRY_STATUSES:
-            body = _read_capped(response, self.policy.max_bytes)[0]
+            body = _read_capped(response, self.policy.max_bytes, self.policy.max_body_seconds)[0]
             retry_after = parse_retry_after(headers.get("retry-after"), now=time.time())
             if retry_after is not None and status in (429, 503) and retry_after > self.policy.max_retry_after:
                 raise HostThrottled(
@@ -276,7 +277,10 @@ class Fetcher:
             return FetchResult(url, "failed", current, status=status, headers=headers,
                                error=f"response of {int(declared)} bytes is over the {_mb(self.policy.max_bytes)} cap"
                                      " (not downloaded)")
-        body, over = _read_capped(response, self.policy.max_bytes)
+        body, over = _read_capped(response, self.policy.max_bytes, self.policy.max_body_seconds)
+        if over is None:
+            raise _Transient(f"timeout (body still arriving after {self.policy.max_body_seconds:g} s)", status=status,
+                             headers=headers)
         if over:
             return FetchResult(url, "failed", current, status=status, headers=headers, body=None,
                                error=f"response is over the {_mb(self.policy.max_bytes)} cap (stopped reading)")
@@ -370,14 +374,18 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
-def _read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
-    """Stream the body, stopping as soon as it passes the cap (we never hold more than cap + one chunk)."""
+def _read_capped(response: httpx.Response, cap: int, seconds: float | None = None) -> tuple[bytes, bool | None]:
+    """Stream the body, stopping as soon as it passes the cap (we never hold more than cap + one chunk) or, with
+    `seconds`, when it takes longer than that in all (then `None` instead of the over-cap flag)."""
     chunks: list[bytes] = []
     total = 0
+    deadline = time.monotonic() + seconds if seconds is not None else None
     for chunk in response.iter_bytes():
         total += len(chunk)
         if total > cap:
             return b"", True
+        if deadline is not None and time.monotonic() > deadline:
+            return b"", None
         chunks.append(chunk)
     return b"".join(chunks), False
 

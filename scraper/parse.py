@@ -86,7 +86,7 @@ def _parse(html: bytes, url: str) -> ParseResult:
     embedded = extract(tree, location.identifier if location else None)
     emb_fields: dict[str, Any] | None = map_fields(embedded.data) if embedded is not None else None
     language = _language(tree, url)
-    dom = read_dom(tree, url, language, emb_fields)
+    dom = read_dom(tree, url, _date_locale(tree, language), emb_fields)
     warnings.extend(dom.warnings)
 
     if emb_fields is None and dom.evidence == 0:
@@ -144,6 +144,15 @@ def _is_not_found(tree: LexborHTMLParser) -> bool:
     heading = tree.css_first("h1")
     texts = [clean_inline(n.text() or "").casefold() for n in (title, heading) if n is not None]
     return any(t.startswith(("toimenpidettä ei löydy", "åtgärd hittades inte", "action not found")) for t in texts)
+
+
+def _date_locale(tree: LexborHTMLParser, language: str) -> str:
+    """English dates are month first (en-US, the Kausal default) except on en-GB/en-AU style sites."""
+    html = tree.css_first("html")
+    lang = ((html.attributes.get("lang") if html is not None else None) or "").strip().lower()
+    if language == "en" and lang[3:] in ("gb", "au", "ie", "nz", "in", "za"):
+        return "en-gb"
+    return language
 
 
 def _language(tree: LexborHTMLParser, url: str) -> str:

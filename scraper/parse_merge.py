@@ -52,7 +52,7 @@ def merge(dom: dict[str, Any], emb: dict[str, Any] | None, url: str, warnings: l
     out["schedule"] = schedule if schedule else (emb.get("schedule") or schedule)
 
     out["status"] = _status(dom, emb, warn)
-    out["categories"] = dom["categories"] if "categories" in dom else emb.get("categories", [])
+    out["categories"] = _categories(dom, emb)
     out["responsible_organizations"] = _organizations(dom, emb, warn)
     out["contact_persons"] = _contacts(dom, emb, warn)
     out["tasks"] = _tasks(dom, emb, warn)
@@ -76,6 +76,20 @@ def merge(dom: dict[str, Any], emb: dict[str, Any] | None, url: str, warnings: l
                 warn(key, f"page links {shown_url}, embedded data says {embedded_url}")
         if out[key] and action_location(out[key]) and action_location(out[key]).identifier == identifier:  # type: ignore[union-attr]
             warn(key, "the page links to itself")
+    return out
+
+
+def _categories(dom: dict[str, Any], emb: dict[str, Any]) -> list[str]:
+    """A long breadcrumb is cut with an ellipsis (the full name only in a tooltip): the embedded name completes it."""
+    embedded: list[str] = emb.get("categories", [])
+    if "categories" not in dom:
+        return list(embedded)
+    out = []
+    for name in dom["categories"]:
+        stem = name.rstrip(".…").rstrip()
+        if stem != name:
+            name = next((e for e in embedded if e.startswith(stem)), name)
+        out.append(name)
     return out
 
 

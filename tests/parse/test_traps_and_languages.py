@@ -187,3 +187,10 @@ def test_contacts_without_a_list_split_at_avatars() -> None:
     a = parse_page(page, "https://ilmastovahti.hel.fi/actions/111").action
     assert [c.name for c in a.contact_persons] == ["Mia Malin", "Pekka Laine"]
     assert a.contact_persons[1].organization == "Kymp"
+
+
+def test_british_english_dates_are_day_first() -> None:
+    page = v2_page("en").replace(b'<html lang="en">', b'<html lang="en-GB">').replace(b"10/15/2019", b"04/10/2025")
+    a = parse_page(page, "https://x.example/en/actions/111").action
+    assert a.updated_at == dt.date(2025, 10, 4)
+    assert a.language == "en"

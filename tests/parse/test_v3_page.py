@@ -97,3 +97,8 @@ def test_status_shown_as_the_summary_label() -> None:
     assert result.action.status is not None
     assert (result.action.status.label, result.action.status.identifier) == ("Aikataulussa", "on_time")
     assert not any(w.field == "status" for w in result.warnings)
+
+
+def test_truncated_breadcrumb_is_completed_from_embedded_data() -> None:
+    html = page().replace(b'cat-theme=8">Hankinnat</a>&nbsp;/', b'cat-theme=8">Hank...</a>&nbsp;/')
+    assert parse_page(html, URL).action.categories == ["Hankinnat"]

@@ -52,6 +52,7 @@ class Snapshots:
         self.root = root
         self.plain = 0
         self.gzipped = 0
+        self.pages_gzipped = 0
         self.days: list[dt.date] = []
 
     def tee(self, days: Iterator[Day]) -> Iterator[Day]:
@@ -62,6 +63,7 @@ class Snapshots:
             (self.root / f"{local.isoformat()}.json.gz").write_bytes(packed)
             self.plain += len(data)
             self.gzipped += len(packed)
+            self.pages_gzipped += len(gzip.compress(b"".join(day.pages), 6))
             self.days.append(local)
             yield day
 
@@ -197,6 +199,7 @@ def main() -> None:
         ("  of which raw pages (zstd)", int(body_bytes or 0)),
         ("JSON snapshot per day", baseline.plain),
         ("JSON snapshot per day, gzip -6", baseline.gzipped),
+        ("raw pages per day, gzip -6", baseline.pages_gzipped),
     ]
     for name, size in rows:
         print(f"{name:<34}{size:>14,}{size / per:>18.1f}")
@@ -208,6 +211,7 @@ def main() -> None:
     print("ratios (baseline / archive; > 1 means the archive is smaller or faster)")
     print(f"  bytes vs JSON snapshots:          {baseline.plain / archive_bytes:6.1f}x")
     print(f"  bytes vs gzipped JSON snapshots:  {baseline.gzipped / archive_bytes:6.1f}x")
+    print(f"  bytes vs gzipped JSON + pages:    {(baseline.gzipped + baseline.pages_gzipped) / archive_bytes:6.1f}x")
     for name, (ours, theirs) in timings.items():
         print(f"  {name + ' query:':<32}{theirs / ours:6.1f}x")
 

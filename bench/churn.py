@@ -33,11 +33,13 @@ START_URL = f"https://{SITE}/actions"
 FIRST_DAY = dt.datetime(2024, 1, 1, 4, 0, tzinfo=dt.UTC)  # 06:00 in Helsinki: a nightly crawl
 
 _WORDS = (
-    "hiilineutraali kaupunki energia lämpö liikenne pyöräily joukkoliikenne rakennus korjaus aurinkovoima "
-    "tuulivoima kaukolämpö päästö vähennys kiertotalous jäte ruoka kulutus hankinta asukas yritys kumppani "
-    "selvitys ohjelma tavoite seuranta mittari investointi rahoitus alue keskusta puisto vesi hulevesi "
-    "sähköauto latausverkko kävely katu valaistus koulu päiväkoti kiinteistö vuokra energiatehokkuus"
-).split()
+    "hiilineutraali", "kaupunki", "energia", "lämpö", "liikenne", "pyöräily", "joukkoliikenne",
+    "rakennus", "korjaus", "aurinkovoima", "tuulivoima", "kaukolämpö", "päästö", "vähennys",
+    "kiertotalous", "jäte", "ruoka", "kulutus", "hankinta", "asukas", "yritys", "kumppani", "selvitys",
+    "ohjelma", "tavoite", "seuranta", "mittari", "investointi", "rahoitus", "alue", "keskusta", "puisto",
+    "vesi", "hulevesi", "sähköauto", "latausverkko", "kävely", "katu", "valaistus", "koulu", "päiväkoti",
+    "kiinteistö", "vuokra", "energiatehokkuus",
+)
 _STATUSES = ("Ajallaan", "Myöhässä", "Pahasti myöhässä", "Valmis", "Ei aloitettu", "Käynnissä")
 _PHASES = ("Suunnittelu", "Toteutus", "Valmis", "Ei aloitettu")
 _ORGS = ("Kaupunkiympäristön toimiala", "Helen Oy", "Kasvatuksen ja koulutuksen toimiala", "HSL",
@@ -149,6 +151,7 @@ class Day:
     started_at: dt.datetime
     actions: list[Action]
     edits: dict[str, int]
+    pages: list[bytes]  # render_page(action) for each action, in the same order
 
 
 def generate(actions: int = 150, days: int = 365, rate: float = 0.03, seed: int = 7) -> Iterator[Day]:
@@ -156,6 +159,7 @@ def generate(actions: int = 150, days: int = 365, rate: float = 0.03, seed: int 
     rng = random.Random(seed)
     first = FIRST_DAY.date()
     plan = {str(n): new_action(rng, n, first) for n in range(1, actions + 1)}
+    pages = {identifier: render_page(action) for identifier, action in plan.items()}
     next_number = actions + 1
     for index in range(days):
         started = FIRST_DAY + dt.timedelta(days=index, minutes=rng.randint(0, 20))
@@ -165,24 +169,26 @@ def generate(actions: int = 150, days: int = 365, rate: float = 0.03, seed: int 
             for identifier in list(plan):
                 if rng.random() < rate:
                     kind, plan[identifier] = mutate(rng, plan[identifier], today)
+                    pages[identifier] = render_page(plan[identifier])
                     edits[kind] = edits.get(kind, 0) + 1
             if rng.random() < 0.15:
                 plan[str(next_number)] = new_action(rng, next_number, today)
+                pages[str(next_number)] = render_page(plan[str(next_number)])
                 next_number += 1
                 edits["added"] = edits.get("added", 0) + 1
             if rng.random() < 0.1 and len(plan) > 10:
                 del plan[rng.choice(list(plan))]
                 edits["removed"] = edits.get("removed", 0) + 1
-        yield Day(index, started, list(plan.values()), edits)
+        yield Day(index, started, list(plan.values()), edits, [pages[i] for i in plan])
 
 
 def write_day(writer: ArchiveWriter, day: Day) -> int:
     """One complete run: a 200 page and a parsed observation per action, as the crawler would store them."""
     run = writer.begin_run(SITE, START_URL, started_at=day.started_at)
-    for position, action in enumerate(day.actions):
+    for position, (action, body) in enumerate(zip(day.actions, day.pages, strict=True)):
         fetched = day.started_at + dt.timedelta(seconds=position)
         page = writer.store_page(run, action.url, 200, {"content-type": "text/html; charset=utf-8"},
-                                 render_page(action), fetched_at=fetched)
+                                 body, fetched_at=fetched)
         writer.store_observation(run, page, "parsed", url=action.url, record=action, position=position)
     writer.end_run(run, "complete", finished_at=day.started_at + dt.timedelta(seconds=len(day.actions)))
     return run

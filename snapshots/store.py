@@ -79,8 +79,8 @@ class Archive(Ledger):
         if self._con is None:
             con = connect_write(self.path, self._retry)
             try:
-                migrate(con, self.path)
-                if not self._ids:
+                if not self._ids:  # first open: upgrade; we hold the lock, so nobody changes it after
+                    migrate(con, self.path)
                     for table in ("runs", "pages", "observations", "action_versions", "action_changes"):
                         row = con.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
                         self._ids[table] = int(row[0]) if row else 0
@@ -138,6 +138,8 @@ class Archive(Ledger):
     def bulk(self) -> Iterator[Archive]:
         """One transaction per run and appenders for pages and observations (commit at each `end_run`)."""
         con = self.con()
+        # One checkpoint at the end instead of one per 16 MB of log: each rewrites blocks it then leaves free.
+        con.execute("SET checkpoint_threshold = '1GB'")
         con.execute("BEGIN TRANSACTION")
         self._bulk = self.deferred_last_run = True
         self._appenders = {
@@ -151,12 +153,14 @@ class Archive(Ledger):
             self._pending_ends.clear()
             self._latest.clear()
             con.execute("ROLLBACK")
+            con.execute("RESET checkpoint_threshold")
             raise
         self._flush()
         self._apply_pending_ends()
         self._bulk = self.deferred_last_run = False
         self._appenders = {}
         con.execute("COMMIT")
+        con.execute("RESET checkpoint_threshold")
 
     def _flush(self) -> None:
         for appender in self._appenders.values():

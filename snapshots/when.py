@@ -52,16 +52,17 @@ def resolve_when(con: duckdb.DuckDBPyConnection, when: str, site: str | None = N
         if site is not None and row[1] != site:
             raise UsageError(f"run {point} is a run of {row[1]}, not {site}")
         return Moment(int(row[0]), row[1], row[2])
+    if site is None:
+        sites = [r[0] for r in con.execute("SELECT DISTINCT site FROM runs ORDER BY 1").fetchall()]
+        if len(sites) > 1:
+            raise UsageError(f"the archive holds several sites; pick one with --site ({', '.join(sites)})")
     sql = "SELECT id, site, started_at FROM runs WHERE outcome = 'complete' AND started_at <= ?"
     params: list[object] = [point]
     if site is not None:
         sql += " AND site = ?"
         params.append(site)
-    rows = con.execute(sql + " ORDER BY started_at DESC, id DESC", params).fetchall()
-    if not rows:
+    row = con.execute(sql + " ORDER BY started_at DESC, id DESC LIMIT 1", params).fetchone()
+    if row is None:
         where = f" of {site}" if site else ""
         raise UsageError(f"no complete run{where} on or before {when.strip()}")
-    sites = {r[1] for r in rows}
-    if site is None and len(sites) > 1:
-        raise UsageError(f"runs of several sites match {when.strip()}; pick one with --site ({', '.join(sorted(sites))})")
-    return Moment(int(rows[0][0]), rows[0][1], rows[0][2])
+    return Moment(int(row[0]), row[1], row[2])

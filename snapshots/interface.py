@@ -17,7 +17,8 @@ from schemas.run import ObservationOutcome, RunOutcome, VersionCause
 
 @dataclass(frozen=True)
 class StoredPage:
-    """A raw response as the archive holds it (body is None for a 304 or a failed fetch)."""
+    """A raw response as the archive holds it: body is None for a failed fetch; for a 304 it is the body that
+    response confirmed (the last 200 of the same URL), so a resumed crawl can re-parse it."""
 
     page_id: int
     url: str

@@ -90,6 +90,16 @@ class Archive(Ledger):
             self._con = con
         return self._con
 
+    def reload(self) -> None:
+        """Forget what the writer remembers (latest versions, next ids) after SQL outside it rewrote versions,
+        as the WARC backfill's history rebuild does."""
+        self._latest.clear()
+        self._pending_ends.clear()
+        if self._con is not None:
+            for table in self._ids:
+                row = self._con.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+                self._ids[table] = int(row[0]) if row else 0
+
     def release(self) -> None:
         """Let readers in (the write lock stays held); the next write reopens the file."""
         if self._con is not None and not self._bulk:

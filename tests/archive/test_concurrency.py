@@ -52,3 +52,29 @@ def test_the_lock_is_released_when_the_writer_closes(db: Path) -> None:
         write_run(archive, [make_action("1")], 0)
     with Archive(db) as again:
         assert again.last_interrupted_run("x", "y") is None
+
+
+def test_a_killed_writer_loses_only_the_page_in_flight(db: Path) -> None:
+    code = (
+        "import os, sys; sys.path.insert(0, 'tests/archive')\n"
+        "from archive_builders import make_action\n"
+        "from snapshots.store import Archive\n"
+        f"archive = Archive({str(db)!r})\n"
+        "run = archive.begin_run('ilmastovahti.example', 'https://ilmastovahti.example/actions')\n"
+        "for i in range(5):\n"
+        "    a = make_action(str(i))\n"
+        "    page = archive.store_page(run, a.url, 200, {}, b'<html>%d</html>' % i)\n"
+        "    archive.store_observation(run, page, 'parsed', url=a.url, record=a)\n"
+        "    archive.release()\n"
+        "archive.store_page(run, 'https://ilmastovahti.example/actions/9', 200, {}, b'x')\n"
+        "os._exit(9)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert killed.returncode == 9, killed.stderr
+    with Archive(db) as archive:
+        assert archive.last_interrupted_run("ilmastovahti.example", "https://ilmastovahti.example/actions") == 1
+        write_run(archive, [make_action(str(i)) for i in range(5)], 1)
+    result = _vahti("sql", "SELECT outcome, parsed FROM runs ORDER BY id", "--db", str(db), "--format", "csv")
+    assert result.stdout.splitlines() == ["outcome,parsed", "interrupted,", "complete,5"]
+    counts = _vahti("sql", "SELECT count(*) FROM action_versions", "--db", str(db), "--format", "csv")
+    assert counts.stdout.splitlines() == ["count_star()", "5"]

@@ -169,3 +169,15 @@ def test_a_new_run_marks_a_running_one_interrupted_and_resume_finds_it(db: Path)
     rows = _rows(db, "SELECT id, outcome, resumed_from, counts FROM runs ORDER BY id")
     assert [(r[0], r[1], r[2]) for r in rows] == [(first, "interrupted", None), (second, "complete", first)]
     assert json.loads(str(rows[1][3]))["requests"] == 7
+
+
+def test_reload_after_outside_sql_keeps_ids_apart(db: Path) -> None:
+    with Archive(db) as archive:
+        write_run(archive, [make_action("1")], 0)
+        archive.con().execute(
+            "INSERT INTO action_changes SELECT 50, site, plan_path, language, identifier, 'name', '1', '2', 1,"
+            " valid_from, 'import', NULL, id FROM action_versions"
+        )
+        archive.reload()
+        write_run(archive, [make_action("1", name="Uusi nimi")], 1)
+    assert _rows(db, "SELECT id FROM action_changes ORDER BY id") == [(50,), (51,)]

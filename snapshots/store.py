@@ -362,6 +362,15 @@ class Archive(Ledger):
             if record is not None and outcome in ("parsed", "unchanged"):
                 record_hash = record.record_hash()
                 version_id = self.record_version(run, record, record_hash)
+            elif outcome == "unchanged" and ident is not None:
+                # A 304 handed over without a re-derived record confirms the current version as it is.
+                latest = self.scope_versions(scope).get(ident)
+                if latest is not None and latest.open:
+                    version_id, record_hash = latest.version_id, latest.record_hash
+                    if not self.deferred_last_run:
+                        self.con().execute(
+                            "UPDATE action_versions SET last_run = ? WHERE id = ?", [run.id, version_id]
+                        )
             elif outcome == "gone" and ident is not None:
                 latest = self.scope_versions(scope).get(ident)
                 if latest is not None and latest.open:

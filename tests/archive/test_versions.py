@@ -181,3 +181,14 @@ def test_reload_after_outside_sql_keeps_ids_apart(db: Path) -> None:
         archive.reload()
         write_run(archive, [make_action("1", name="Uusi nimi")], 1)
     assert _rows(db, "SELECT id FROM action_changes ORDER BY id") == [(50,), (51,)]
+
+
+def test_an_unchanged_observation_without_a_record_confirms_the_current_version(db: Path) -> None:
+    with Archive(db) as archive:
+        write_run(archive, [make_action("1")], 0)
+        run = archive.begin_run(SITE, f"https://{SITE}/actions", started_at=DAY0 + dt.timedelta(days=1))
+        page = archive.store_page(run, f"https://{SITE}/actions/1", 304, {}, None)
+        archive.store_observation(run, page, "unchanged", url=f"https://{SITE}/actions/1", identifier="1")
+        archive.end_run(run, "complete")
+    assert _rows(db, "SELECT last_run, valid_to FROM action_versions") == [(2, None)]
+    assert _rows(db, "SELECT version_id FROM observations WHERE run_id = 2") == [(1,)]

@@ -4,6 +4,7 @@ and the check of an archive against the replica's ground truth."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -200,6 +201,12 @@ def chain_route(count: int, *, listed: bool = True, override: Route | None = Non
 
 @pytest.fixture
 def free_port_listener() -> Iterator[tuple[socket.socket, list[bytes]]]:
+    with listening() as witness:
+        yield witness
+
+
+@contextlib.contextmanager
+def listening() -> Iterator[tuple[socket.socket, list[bytes]]]:
     """A listening socket on 127.0.0.1 that records whatever connects to it: the witness that nothing (a browser
     rendering a report, a crawler following a hostile link) ever reached it."""
     sock = socket.socket()

@@ -88,6 +88,9 @@ class PageIndex:
             if level is None:
                 if i < inside_heading_until or not _may_be_label(node, tag):
                     continue
+                raw = node.text(deep=True) or ""
+                if not raw or len(raw) > 200:
+                    continue
                 text = any_text(node)
                 field = vocab.label_field(text) if 0 < len(text) <= 60 else None
                 if field is None or field == vocab.CHROME:
@@ -174,7 +177,7 @@ def _may_be_label(node: LexborNode, tag: str) -> bool:
     """Only leaf-ish elements can be a label: the innermost element carrying the text, never a link or button."""
     if node.attributes.get("role") == "heading":
         return True
-    if tag not in _LABEL_TAGS:
+    if tag not in _LABEL_TAGS or node.child is None:
         return False
     if not all(child.tag in ("-text", "-comment", "br") for child in node.iter(include_text=True)):
         return False

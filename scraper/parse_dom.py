@@ -131,7 +131,10 @@ def _updated_at(index: PageIndex, language: str, result: DomResult) -> None:
         node = entry.node
         if node.tag != "-text":
             continue
-        text = clean_inline(node.text_content or "").casefold()
+        raw = node.text_content or ""
+        if "ivitetty" not in raw and "pdat" not in raw:  # cheap filter before cleaning every text of the page
+            continue
+        text = clean_inline(raw).casefold()
         if not any(text.startswith(prefix) for prefix in vocab.UPDATED_PREFIXES):
             continue
         parent = node.parent

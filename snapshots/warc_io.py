@@ -9,6 +9,7 @@ than the archive's runs are spliced into the history by `snapshots.backfill`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import io
@@ -131,7 +132,8 @@ def read_warc(path: Path) -> WarcContents:
     info: dict[str, str] = {}
     captures: list[Capture] = []
     try:
-        with path.open("rb") as fh:
+        # warcio writes a multi-line warning per damaged record to stderr; the user gets our one line instead
+        with path.open("rb") as fh, contextlib.redirect_stderr(io.StringIO()):
             for record in ArchiveIterator(fh):
                 if record.rec_type == "warcinfo":
                     text = record.content_stream().read().decode("utf-8", "replace")

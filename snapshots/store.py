@@ -24,8 +24,8 @@ import zstandard
 from schemas.action import Action, ParseWarning
 from schemas.errors import ArchiveError
 from schemas.run import OBSERVATION_OUTCOMES, RUN_OUTCOMES, ObservationOutcome, RunOutcome, VersionCause
+from snapshots.crawler_reads import CrawlerReads
 from snapshots.db import WRITE_RETRY_SECONDS, WriteLock, connect_read, connect_write
-from snapshots.interface import StoredPage, Validators
 from snapshots.ledger import Latest, Ledger, RunInfo
 from snapshots.schema import check_supported, current_version, migrate
 
@@ -40,7 +40,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-class Archive(Ledger):
+class Archive(Ledger, CrawlerReads):
     """Writes runs, pages, observations and versions; see `Ledger` for the version bookkeeping."""
 
     def __init__(self, path: Path | str, retry_seconds: float = WRITE_RETRY_SECONDS) -> None:
@@ -402,56 +402,6 @@ class Archive(Ledger):
             [self._next_id("observations"), run.id, page_id, *scope, identifier, url, outcome, error, reason,
              notes, position, record_hash, version_id],
         )
-
-    # --- reading back what the crawler needs -------------------------------------------------------------
-    def last_interrupted_run(self, site: str, start_url: str) -> int | None:
-        row = self.con().execute(
-            "SELECT id FROM runs WHERE site = ? AND start_url = ? AND outcome IN ('interrupted', 'running')"
-            " AND id NOT IN (SELECT resumed_from FROM runs WHERE resumed_from IS NOT NULL)"
-            " ORDER BY started_at DESC, id DESC LIMIT 1",
-            [site, start_url],
-        ).fetchone()
-        return int(row[0]) if row else None
-
-    def stored_pages(self, run_id: int) -> dict[str, StoredPage]:
-        """Pages of the run and of the runs it resumed, last per URL; a 304 carries the body it confirmed."""
-        chain: list[int] = []
-        current: int | None = run_id
-        while current is not None and current not in chain:
-            chain.append(current)
-            row = self.con().execute("SELECT resumed_from FROM runs WHERE id = ?", [current]).fetchone()
-            current = int(row[0]) if row and row[0] is not None else None
-        rows = self.con().execute(
-            "SELECT url, max(id) FROM pages WHERE run_id IN (SELECT unnest(?::BIGINT[])) GROUP BY url",
-            [chain],
-        ).fetchall()
-        return {url: self.page(int(page_id)) for url, page_id in rows}
-
-    def validators(self, site: str) -> dict[str, Validators]:
-        rows = self.con().execute(
-            "SELECT p.url, p.id, p.headers FROM pages p JOIN runs r ON r.id = p.run_id"
-            " WHERE r.site = ? AND p.status = 200 AND p.sha256 IS NOT NULL"
-            " QUALIFY row_number() OVER (PARTITION BY p.url ORDER BY p.id DESC) = 1",
-            [site],
-        ).fetchall()
-        out = {}
-        for url, page_id, headers in rows:
-            lower = {k.lower(): v for k, v in json.loads(headers or "{}").items()}
-            out[url] = Validators(lower.get("etag"), lower.get("last-modified"), int(page_id))
-        return out
-
-    def page(self, page_id: int) -> StoredPage:
-        if self._bulk:
-            self._flush()
-        row = self.con().execute(
-            "SELECT p.url, p.status, p.headers, b.zstd FROM pages p LEFT JOIN bodies b ON b.sha256 = p.sha256"
-            " WHERE p.id = ?",
-            [page_id],
-        ).fetchone()
-        if row is None:
-            raise KeyError(f"no page {page_id} in the archive")
-        body = zstandard.ZstdDecompressor().decompress(row[3]) if row[3] is not None else None
-        return StoredPage(page_id, row[0], row[1], json.loads(row[2] or "{}"), body)
 
 
 def open_writer(path: Path | str) -> Archive:

@@ -161,7 +161,7 @@ def _task_ops(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, 
 
 
 def _changed_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:
-    return {k for k in set(old) | set(new) if normalised(old.get(k)) != normalised(new.get(k))}
+    return {k for k in set(old) | set(new) if old.get(k) != new.get(k) and normalised(old.get(k)) != normalised(new.get(k))}
 
 
 def _lower(value: Any) -> str:
@@ -191,6 +191,8 @@ _FUZZY = frozenset(
 
 def diff_list(field_name: str, old: list[Any], new: list[Any]) -> list[dict[str, Any]]:
     """Item operations turning `old` into `new` (added, removed, completed, moved, changed, reordered)."""
+    if old == new:
+        return []
     old_n, new_n = normalised(old), normalised(new)
     if old_n == new_n:
         return []
@@ -223,6 +225,8 @@ def diff_mapping(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[st
     """extra_sections: sections appear, disappear or change text under their heading."""
     ops: list[dict[str, Any]] = []
     for key in list(old) + [k for k in new if k not in old]:
+        if old.get(key) == new.get(key):
+            continue
         o, n = normalised(old.get(key)), normalised(new.get(key))
         if o == n:
             continue
@@ -256,7 +260,8 @@ def diff_fields(
     out: dict[str, FieldChange] = {}
     for name in names:
         o, n = a.get(name), b.get(name)
-        if normalised(o) == normalised(n):
+        # stored records are normalised already: equal values need no second cleaning (the common case)
+        if o == n or normalised(o) == normalised(n):
             continue
         if isinstance(o, list) or isinstance(n, list):
             out[name] = FieldChange(o or [], n or [], diff_list(name, list(o or []), list(n or [])))

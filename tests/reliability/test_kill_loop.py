@@ -22,7 +22,7 @@ from scraper.replica import ReplicaConfig, ReplicaServer
 from snapshots.store import open_writer
 from tests.reliability.tools import ROOT, VAHTI, query, truth_mismatches
 
-ROUNDS = int(os.environ.get("VAHTI_KILL_ROUNDS", "24"))
+ROUNDS = int(os.environ.get("VAHTI_KILL_ROUNDS", "20"))
 PLANS = [("tampere", "v3"), ("espoo", "v2"), ("tampere", "v1"), ("espoo", "v3")]
 
 

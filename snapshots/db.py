@@ -69,6 +69,8 @@ class WriteLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
+        if not self.path.parent.is_dir():
+            raise ArchiveError(f"cannot create the archive in {self.path.parent}: no such directory")
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except PermissionError as exc:

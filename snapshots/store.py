@@ -241,7 +241,9 @@ class Archive(Ledger, CrawlerReads):
             if self._bulk:
                 self._flush()
             seen = self._observed(run_id)
-            for scope in {run.scope, *seen}:
+            # Only the plans this run actually saw: a run begun as "fi" that met Swedish pages must not close
+            # the Finnish plan as gone. A run that saw nothing speaks for its own plan.
+            for scope in set(seen) or {run.scope}:
                 observed = seen.get(scope, set())
                 for identifier, latest in list(self.scope_versions(scope).items()):
                     if not latest.open or identifier in observed:

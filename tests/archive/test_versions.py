@@ -192,3 +192,14 @@ def test_an_unchanged_observation_without_a_record_confirms_the_current_version(
         archive.end_run(run, "complete")
     assert _rows(db, "SELECT last_run, valid_to FROM action_versions") == [(2, None)]
     assert _rows(db, "SELECT version_id FROM observations WHERE run_id = 2") == [(1,)]
+
+
+def test_a_complete_run_closes_only_the_plans_it_saw(db: Path) -> None:
+    with Archive(db) as archive:
+        write_run(archive, [make_action("1"), make_action("2")], 0)
+        run = archive.begin_run(SITE, f"https://{SITE}/sv/actions", started_at=DAY0 + dt.timedelta(days=1))
+        swedish = make_action("1", language="sv")
+        archive.store_observation(run, None, "parsed", url=swedish.url, record=swedish)
+        archive.end_run(run, "complete")
+    rows = _rows(db, "SELECT language, identifier, valid_to IS NULL FROM action_versions ORDER BY id")
+    assert rows == [("fi", "1", True), ("fi", "2", True), ("sv", "1", True)]

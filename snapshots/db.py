@@ -120,7 +120,7 @@ def _translate(db: Path, exc: duckdb.Error) -> ArchiveError:
     return ArchiveError(f"cannot open {db}: {first}")
 
 
-def _retry(db: Path, seconds: float, connect: Callable[[], T]) -> T:
+def _retry(db: Path, seconds: float, connect: Callable[[], T], writing: bool = False) -> T:
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -129,6 +129,10 @@ def _retry(db: Path, seconds: float, connect: Callable[[], T]) -> T:
             if not _is_lock_conflict(exc):
                 raise _translate(db, exc) from None
             if time.monotonic() >= deadline:
+                if writing:  # we hold the write lock: what blocks us is a reader that does not let go
+                    found = _PID_IN_MESSAGE.search(str(exc))
+                    who = f"pid {found.group(1)}" if found else "another process"
+                    raise ArchiveBusy(f"archive busy, held open by {who} for {seconds:.0f} s") from None
                 pid = writer_pid(db)
                 if pid is None:
                     found = _PID_IN_MESSAGE.search(str(exc))
@@ -155,4 +159,4 @@ def connect_write(db: Path, retry_seconds: float = WRITE_RETRY_SECONDS) -> duckd
         raise ArchiveError(f"cannot write to {db}: the file is read-only")
     if not db.exists() and not os.access(db.parent if str(db.parent) else Path("."), os.W_OK):
         raise ArchiveError(f"cannot create {db}: the directory is not writable")
-    return _retry(db, retry_seconds, lambda: duckdb.connect(str(db)))
+    return _retry(db, retry_seconds, lambda: duckdb.connect(str(db)), writing=True)

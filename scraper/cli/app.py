@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
 
 from schemas.errors import VahtiError
 
@@ -49,7 +51,20 @@ def load_commands() -> None:
 def main() -> None:
     load_commands()
     try:
-        app()
+        # not standalone: click would print a usage block and a hint around the error; users get one line
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        typer.echo(exc.format_message())
+        sys.exit(0)
+    except ClickException as exc:
+        hint = ""
+        if isinstance(exc, ClickUsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        typer.echo(f"error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
     except VahtiError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -63,3 +78,4 @@ def main() -> None:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         typer.echo(f"error: the archive could not be read or written: {first}", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -39,6 +39,7 @@ def db_path(value: Path | None) -> Path:
 
 
 DbOption = typer.Option(None, "--db", help="Archive file (default $VAHTI_DB or ./vahti.duckdb).")
+SiteOption = typer.Option(None, "--site", help="Host of the plan, when the archive holds several sites.")
 
 
 def load_commands() -> None:

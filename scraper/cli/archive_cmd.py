@@ -20,7 +20,7 @@ from typing import Any
 import typer
 
 from schemas.action import Action
-from scraper.cli.app import DbOption, app, db_path
+from scraper.cli.app import DbOption, SiteOption, app, db_path
 from snapshots.queries import RUN_COLUMNS, Shown, list_runs, open_reader, run_sql, show_action
 from snapshots.reparse import reparse as reparse_archive
 from snapshots.store import open_writer
@@ -37,7 +37,6 @@ class ShowFormat(StrEnum):
     json = "json"
 
 
-SiteOption = typer.Option(None, "--site", help="Host of the plan, when the archive holds several sites.")
 _RUNS_TEXT = ("id", "site", "plan_path", "started_at", "finished_at", "outcome", "pages", "parsed",
               "unchanged", "parse_failed", "gone", "fetch_failed", "not_reached", "versions_added", "reason")
 

@@ -15,7 +15,7 @@ import duckdb
 import typer
 
 from schemas.errors import UsageError
-from scraper.cli.app import DbOption, app, db_path
+from scraper.cli.app import DbOption, SiteOption, app, db_path
 from snapshots.history import action_history
 from snapshots.plan_diff import diff_runs, pick_runs
 from snapshots.queries import open_reader
@@ -38,7 +38,6 @@ class DiffFormat(StrEnum):
     html = "html"
 
 
-SiteOption = typer.Option(None, "--site", help="Host of the plan, when the archive holds several sites.")
 
 
 @contextmanager

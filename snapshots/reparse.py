@@ -53,7 +53,9 @@ WITH latest AS (
     JOIN runs r ON r.id = o.run_id
     JOIN pages p ON p.id = o.page_id
     WHERE o.identifier IS NOT NULL AND p.sha256 IS NOT NULL
-      AND o.outcome IN ('parsed', 'unchanged', 'parse_failed')
+      -- a parsed page counts only if it fed a version: a run the scheduled job rejected (a layout change) keeps
+      -- its pages as evidence, unlinked, and must not come back through a reparse
+      AND (o.outcome = 'parse_failed' OR (o.outcome IN ('parsed', 'unchanged') AND o.version_id IS NOT NULL))
 )
 SELECT l.site, l.plan_path, l.language, l.identifier, l.url, l.run_id, b.zstd
 FROM latest l JOIN bodies b ON b.sha256 = l.sha256

@@ -92,6 +92,16 @@ def test_redesign_alarms_and_creates_no_versions(job: Job, replica: ReplicaServe
     assert job.query("SELECT count(*) FROM pages WHERE run_id = ?", [verdict.run_id])[0][0] >= 14
     assert result.published is not None and "changes unknown" in result.published.digest.markdown
 
+    # the rejected day's pages are evidence only: a reparse never turns them into versions
+    from scraper.parse import parse_action
+    from snapshots.reparse import reparse
+    from snapshots.store import Archive
+
+    with Archive(job.archive) as archive:
+        report = reparse(archive, parse_action)
+    assert report.added == 0 and report.changed == 0
+    assert job.versions() == before
+
     # a human who checked the site can keep the day anyway (workflow input accept_alarms)
     accepted = job.run([site], accept_alarms=True)
     assert accepted.exit_code == 0 and accepted.sites[0].alarms and accepted.sites[0].accepted

@@ -7,6 +7,7 @@ so the history, the report's chart and the Parquet partitions read like a real w
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
 import tempfile
 import time
@@ -177,7 +178,21 @@ def demo(
     for label, path in files.items():
         typer.echo(f"{label:<42}{path}")
     typer.echo(f"\nDone in {time.monotonic() - started:.1f} s. Try:")
-    typer.echo(f"  vahti diff --db {archive} --format markdown")
+    vahti = _program()
+    typer.echo(f"  {vahti} diff --db {archive} --format markdown")
     if story is not None:
-        typer.echo(f"  vahti history {story} --db {archive}")
-    typer.echo(f'  vahti sql --db {archive} "SELECT identifier, status_label FROM actions_current"')
+        typer.echo(f"  {vahti} history {story} --db {archive}")
+    typer.echo(f'  {vahti} sql --db {archive} "SELECT identifier, status_label FROM actions_current"')
+
+
+def _program() -> str:
+    """How the user can call vahti again: plain `vahti` when it is on PATH, else the path they ran it by."""
+    if shutil.which("vahti"):
+        return "vahti"
+    argv0 = Path(sys.argv[0])
+    if argv0.name == "vahti" and argv0.exists():
+        try:
+            return str(argv0.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(argv0)
+    return "vahti"

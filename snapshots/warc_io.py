@@ -58,10 +58,14 @@ def _pick_run(con: duckdb.DuckDBPyConnection, site: str, at: str | None) -> RunI
 def export_warc(con: duckdb.DuckDBPyConnection, site: str, at: str | None, out: Path) -> int:
     """Write the run's pages; a 304 is written as the 200 it confirmed (its body), so the file stands alone."""
     run = _pick_run(con, site, at)
+    # records in the plan's own order (the chain), the run's other pages first: an import then sees the order
+    # the crawl saw, whatever order the pages were fetched in (the walk goes backwards first)
     rows = con.execute(
         "SELECT p.url, p.fetched_at, p.status, p.headers, b.zstd FROM pages p"
-        " LEFT JOIN bodies b ON b.sha256 = p.sha256 WHERE p.run_id = ? ORDER BY p.id",
-        [run.id],
+        " LEFT JOIN bodies b ON b.sha256 = p.sha256"
+        " LEFT JOIN (SELECT page_id, min(position) AS position FROM observations WHERE run_id = ? GROUP BY page_id) o"
+        " ON o.page_id = p.id WHERE p.run_id = ? ORDER BY o.position NULLS FIRST, p.id",
+        [run.id, run.id],
     ).fetchall()
     unpack = zstandard.ZstdDecompressor()
     written = 0

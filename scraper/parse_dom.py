@@ -28,6 +28,9 @@ _PERCENT = re.compile(r"(\d{1,3})\s*%")
 _STATUS_CLASS = re.compile(r"^bg-([a-z_]+)$")
 _GROUP_STATE = {"tasks_done": "done", "tasks_in_progress": "in_progress", "tasks_todo": "todo"}
 _LI_STATE = re.compile(r"state--([A-Za-z_]+)")
+#: A pager link says only its word, maybe with "toimenpide"/"åtgärd"/"action" and arrows: a related action card named
+#: "Seuraava vaihe" links to an action too, but it is not the next one.
+_PAGER_TEXT = re.compile(r"^[\W_]*(\w+)(?:\s+(?:toimenpide|åtgärd|action))?[\W_]*$")
 _STRIP = ["script", "style", "noscript", "svg", "template", "iframe"]
 
 
@@ -86,7 +89,8 @@ def _pager(body: LexborNode, url: str, result: DomResult) -> None:
         text = clean_inline(text).casefold()
         if not text or len(text) > 40:
             continue
-        word = text.split()[0]
+        match = _PAGER_TEXT.match(text)
+        word = match.group(1) if match else ""
         key = "previous_url" if word in vocab.PREVIOUS_WORDS else "next_url" if word in vocab.NEXT_WORDS else None
         if key is None or key in result.fields:
             continue

@@ -47,7 +47,7 @@ def _pieces(nodes: list[LexborNode], skip_roots: frozenset[int]) -> list[str]:
         node, entering = stack.pop()
         tag = node.tag or ""
         if not entering:
-            out.append("\n\n")
+            out.append("\n\n" if tag in BLOCK_TAGS else " ")
             continue
         if tag == "-text":
             out.append(_WS.sub(" ", node.text_content or ""))
@@ -61,6 +61,8 @@ def _pieces(nodes: list[LexborNode], skip_roots: frozenset[int]) -> list[str]:
         if is_block:
             out.append("\n\n")
             stack.append((node, False))
+        elif "badge" in (node.attributes.get("class") or "").split():
+            stack.append((node, False))  # a badge is a pill of its own: "40" + "Name" reads "40 Name", not "40Name"
         kids = list(children(node))
         stack.extend((kid, True) for kid in reversed(kids))
     return out

@@ -72,6 +72,8 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: dict[str
     _categories(index, h1, sections, result)
     if "description" not in result.fields and h1 is not None:
         _leading_description(index, h1, sections, url, result)
+    if "lead" not in result.fields and h1 is not None:
+        _bold_lead(index, h1, sections, claimed, url, result)
     _extra_sections(index, sections, claimed, result)
     return result
 
@@ -399,6 +401,31 @@ def _leading_description(
         result.fields["description_links"] = dom_items.read_links(
             [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
         )
+
+
+def _bold_lead(
+    index: PageIndex, h1: LexborNode, sections: list[Section], claimed: list[tuple[int, int]], url: str,
+    result: DomResult,
+) -> None:
+    """V2 printed the lead paragraph as a bare `<strong>` block with no heading, after the hero and before the
+    (hidden-headed) description: a block of its own that is all bold, outside every labelled section."""
+    start = index.entries[index.index_of(h1)].end
+    end = next((s.heading.entry for s in sections if s.heading.field == "description" and s.heading.entry > start), None)
+    if end is None:
+        return
+    for k in range(start, end):
+        node = index.entries[k].node
+        if node.tag not in ("strong", "b") or any(a <= k < b for a, b in claimed) or node.css_first("a") is not None:
+            continue
+        parent = node.parent
+        text = inline_text(node)
+        if parent is None or not text or _in_page_furniture(node) or inline_text(parent) != text:
+            continue
+        if vocab.label_field(text) is not None or _PERCENT.search(text):
+            continue
+        result.fields["lead"] = block_text(node) or text
+        result.fields["lead_links"] = []
+        return
 
 
 def _is_furniture_line(line: str) -> bool:

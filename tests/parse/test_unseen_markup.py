@@ -43,7 +43,6 @@ def _assert_fields(got: dict[str, Any], want: dict[str, Any]) -> None:
     assert set(got) == set(want)
 
 
-@pytest.mark.xfail(strict=True, reason="being fixed")
 def test_v2_end_2021_page() -> None:
     url = "https://ilmastovahti.hel.fi/actions/42"
     want = _expect(

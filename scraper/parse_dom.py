@@ -194,6 +194,9 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
         _official(nodes, fields)
     elif name in ("status", "completion"):
         _status(nodes, fields)
+        note = fields.pop("status_note", None)
+        if note:  # V3 manualStatusReason: a paragraph under the badge, kept under the heading it stands under
+            result.extra_sections[section.heading.text] = note
     elif name == "implementation_phase":
         fields["implementation_phase"] = clean_inline(text) or None
     elif name == "schedule":
@@ -278,6 +281,7 @@ def _status(nodes: list[LexborNode], fields: dict[str, Any]) -> None:
         text = block_text(node, frozenset(phase_lists)) if node.tag != "-text" else clean_inline(node.text_content or "")
         lines.extend(clean_inline(p) for p in text.split("\n") if clean_inline(p))
     label = None
+    notes: list[str] = []
     for line in lines:
         percent = _PERCENT.search(line)
         if (percent and any(w in line.casefold() for w in vocab.PERCENT_READY)) or line.endswith("%"):
@@ -288,8 +292,12 @@ def _status(nodes: list[LexborNode], fields: dict[str, Any]) -> None:
             continue
         if label is None:
             label = line
+        elif line != label:
+            notes.append(line)
     if label is not None:
         fields["status_label"] = label
+        if notes:
+            fields["status_note"] = "\n\n".join(notes)
         fields["status_identifier_dom"] = identifier
     if active_phase:
         fields["implementation_phase"] = active_phase
@@ -436,6 +444,9 @@ def _is_furniture_line(line: str) -> bool:
 def _extra_sections(index: PageIndex, sections: list[Section], claimed: list[tuple[int, int]], result: DomResult) -> None:
     category_headings = {name for name, _ in result.category_blocks}
     taken = list(claimed)
+    # the causal chain's nodes are indicator names set as headings: part of the chain, not sections of the action
+    taken += [(s.heading.entry, s.end) for s in sections if s.heading.text.casefold() in vocab.CAUSAL_HEADINGS]
+    headings_at = {s.heading.entry: s.heading for s in sections}
     for section in sections:
         heading: Heading = section.heading
         if heading.field is not None or heading.hidden:
@@ -446,6 +457,9 @@ def _extra_sections(index: PageIndex, sections: list[Section], claimed: list[tup
         if heading.text in category_headings:
             continue
         text = index.text_in(section.start, section.end)
+        following = headings_at.get(section.end)
+        if not text and following is not None and following.level > heading.level:
+            continue  # an admin's section title over blocks of its own (ActionContentSectionBlock): no content itself
         key = heading.text
         if key in result.extra_sections:
             result.extra_sections[key] = result.extra_sections[key] + "\n\n" + text if text else result.extra_sections[key]

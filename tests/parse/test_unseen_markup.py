@@ -86,7 +86,6 @@ def test_v2_end_2021_page() -> None:
     _assert_fields(_record(pages.V2_END_2021, url), want)
 
 
-@pytest.mark.xfail(strict=True, reason="being fixed")
 def test_v3_page_with_admin_section_block() -> None:
     url = "https://ilmastovahti.hel.fi/actions/R7"
     want = _expect(

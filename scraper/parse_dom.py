@@ -124,7 +124,9 @@ def _identifier_and_name(h1: LexborNode, url: str, result: DomResult) -> None:
         name = " ".join(pieces[1:])
     else:
         name = " ".join(pieces)
-        if url_id and name.startswith(url_id) and not name[len(url_id) : len(url_id) + 1].isdigit():
+        rest = name[len(url_id or "") :]
+        # "111Julkisten …" is the number glued to the name; "2 000 uutta …" is a name starting with a number
+        if url_id and name.startswith(url_id) and not rest[:1].isdigit() and not rest.lstrip(". ")[:1].isdigit():
             identifier, name = url_id, name[len(url_id) :].lstrip(". ")
     if identifier:
         result.fields["identifier"] = identifier

@@ -218,3 +218,24 @@ def test_related_action_named_like_a_pager_word_is_not_a_neighbour(name: str) ->
     assert (action.previous_url, action.next_url) == (None, None)
     assert action.indicators == [] and action.links == []
     assert action.extra_sections["Liittyvät toimenpiteet"] == name
+
+
+def test_v2_page_with_apollo_cache_gives_the_same_record_plus_roles() -> None:
+    url = "https://ilmastovahti.hel.fi/actions/42"
+    result = parse_page(pages.V2_WITH_NEXT_DATA.encode(), url)
+    want = _record(pages.V2_END_2021, url)
+    want["responsible_organizations"] = [_org("Kaupunkiympäristön toimiala", "KYMP", "primary"),
+                                         _org("Liikenneliikelaitos", "HKL", "collaborator")]
+    _assert_fields(result.action.content_dict(), want)
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize(("h1", "url", "ident", "name"), [
+    ("<h1><span>2 000 uutta latauspistettä</span></h1>", "https://x.example/actions/2", "2", "2 000 uutta latauspistettä"),
+    ("<h1><span>12</span><span>2 000 uutta latauspistettä</span></h1>", "https://x.example/actions/12", "12",
+     "2 000 uutta latauspistettä"),
+])
+def test_hidden_identifier_and_a_name_starting_with_a_number(h1: str, url: str, ident: str, name: str) -> None:
+    html = pages.ESPOO.replace("<h1><span>Vähähiilinen betoni kaupungin hankkeissa</span></h1>", h1)
+    action = parse_page(html.encode(), url).action
+    assert (action.identifier, action.name) == (ident, name)

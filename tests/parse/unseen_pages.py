@@ -300,3 +300,63 @@ ESPOO = """<!DOCTYPE html><html lang="fi"><head><title>Toimenpide: Vähähiiline
   <div><div>Tietoja päivitetty 05.06.2024</div></div></aside>
 </div></div></body></html>
 """
+
+
+# --- the same V2 page with its Apollo 3 cache: related and merged actions sit in the cache beside the action -------
+_V2_CACHE: dict[str, Any] = {
+    "ROOT_QUERY": {
+        "plan({\"id\":\"hnh2035\"})": {"__ref": "Plan:1"},
+        "action({\"plan\":\"hnh2035\",\"identifier\":\"42\"})": {"__ref": "Action:420"},
+    },
+    "Action:70": {"id": "70", "identifier": "7", "name": "Kaupunkipyöräjärjestelmä", "__typename": "Action"},
+    "Action:440": {"id": "440", "identifier": "44", "name": "Seuraava vaihe", "__typename": "Action"},
+    "Action:400": {"id": "400", "identifier": "40", "name": "Pyöräpysäköinnin parantaminen",
+                   "mergedWith": {"__ref": "Action:420"}, "__typename": "Action"},
+    "Action:410": {"id": "410", "identifier": "41", "name": "Pyöräpysäköinti", "__typename": "Action"},
+    "Organization:5": {"id": "5", "abbreviation": "KYMP", "name": "Kaupunkiympäristön toimiala"},
+    "Organization:9": {"id": "9", "abbreviation": "HKL", "name": "Liikenneliikelaitos"},
+    "Action:420": {
+        "id": "420", "identifier": "42", "name": "Pyöräilyn laatukäytävät",
+        "leadParagraph": "Rakennetaan kantakaupungista esikaupunkeihin ulottuva baanaverkko.",
+        "description": "<p>Laatukäytävät ovat leveitä, valaistuja ja talvikunnossapidettyjä reittejä.</p>"
+        "<p>Lisätietoa <a href=\"https://www.hel.fi/baana\">baanaohjelmasta</a>.</p>",
+        "officialName": "Pyöräilyn laatukäytävien verkko toteutetaan.\nVerkko valmistuu vaiheittain.",
+        "completion": 35,
+        "updatedAt": "2021-12-03T10:00:00+02:00",
+        "status": {"id": "2", "identifier": "on_time", "name": "Ajallaan", "__typename": "ActionStatus"},
+        "implementationPhase": {"identifier": "implementation", "name": "Toteutus"},
+        "impact": {"id": "4", "identifier": "4", "name": "Suuri"},
+        "schedule": [{"id": "1", "name": "2021-2025", "beginsAt": "2021-01-01", "endsAt": "2025-12-31"}],
+        "categories": [{"id": "17", "name": "Kävely ja pyöräily", "parent": {"id": "3", "name": "Liikenne"}}],
+        "responsibleParties": [
+            {"id": "1", "role": "PRIMARY", "organization": {"__ref": "Organization:5"}},
+            {"id": "2", "role": "COLLABORATOR", "organization": {"__ref": "Organization:9"}},
+        ],
+        "contactPersons": [{"id": "1", "person": {"id": "8", "firstName": "Maija", "lastName": "Meikäläinen",
+                                                  "title": "liikenneinsinööri",
+                                                  "organization": {"name": "Kaupunkiympäristön toimiala"}}}],
+        "tasks": [
+            {"id": "1", "name": "Pohjois-Helsingin baanan rakentaminen", "dueAt": "2024-12-31", "completedAt": None,
+             "dateFormat": "YEAR", "state": "NOT_STARTED", "comment": ""},
+            {"id": "2", "name": "Baanaverkon yleissuunnitelma hyväksytty", "dueAt": "2021-06-15",
+             "completedAt": "2021-06-15", "state": "COMPLETED",
+             "comment": "<p>Kaupunkiympäristölautakunta hyväksyi suunnitelman.</p>"},
+        ],
+        "links": [{"url": "https://example.org/baanaselvitys.pdf", "title": "Baanaverkkoselvitys"},
+                  {"url": "/static/kartta.pdf", "title": "Verkon kartta"}],
+        "relatedIndicators": [{"indicator": {"id": "55", "name": "Pyöräilyn kulkutapaosuus"}}],
+        "mergedActions": [{"__ref": "Action:400"}],
+        "relatedActions": [{"__ref": "Action:440"}, {"__ref": "Action:70"}],
+        "nextAction": None,
+        "previousAction": {"__ref": "Action:410"},
+        "__typename": "Action",
+    },
+}
+V2_WITH_NEXT_DATA = V2_END_2021.replace(
+    "</body>",
+    '<script id="__NEXT_DATA__" type="application/json">'
+    + json.dumps({"props": {"pageProps": {"id": "42"}, "apolloState": {"data": _V2_CACHE},
+                            "plan": {"identifier": "hnh2035"}},
+                  "page": "/actions/[id]", "query": {"id": "42"}}, ensure_ascii=False).replace("</", "<\\/")
+    + "</script></body>",
+)

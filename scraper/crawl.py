@@ -106,6 +106,7 @@ class Crawl:
         self.pending: list[Visit] = []
         # after the forward walk breaks, observations wait for `order_after_break`
         self.broken = False
+        self.unknown_beyond: list[str] = []  # chain breaks nothing (no list, no sitemap) could bridge
         self.held_walked: list[Visit] = []
         self.held_swept: list[Visit] = []
         self.last_positioned: str | None = None
@@ -243,7 +244,12 @@ class Crawl:
             resume_at = self._list_neighbour(anchor, direction)
             if resume_at is None:
                 if not current.linked:
-                    self._note(f"chain broken at {current.label} ({current.outcome}); the list has nothing beyond it")
+                    if not self.listed:
+                        # without a list the actions beyond the break are unknown, not gone
+                        self.unknown_beyond.append(current.label)
+                        self._note(f"chain broken at {current.label} ({current.outcome}) and no list to continue from")
+                    else:
+                        self._note(f"chain broken at {current.label} ({current.outcome}); the list has nothing beyond it")
                 return
             self._note(f"chain broken at {current.label} ({_why(current)}); continued from the list at "
                        f"{_label(resume_at)}")
@@ -341,6 +347,9 @@ class Crawl:
         failed = [v.label for v in self.visits.values() if v.outcome == "fetch_failed"]
         if failed:
             return "partial", f"{len(failed)} action page(s) could not be fetched: {', '.join(failed[:10])}"
+        if self.unknown_beyond:
+            return "partial", (f"the chain broke at {', '.join(self.unknown_beyond)} and neither the list page nor a "
+                               "sitemap could be read: the actions beyond it are unknown")
         notes = list(self.summary.notes)
         if self.summary.orphans:
             notes.append(f"{len(self.summary.orphans)} orphan(s): {', '.join(self.summary.orphans[:10])}")

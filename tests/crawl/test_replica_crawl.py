@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -127,3 +128,19 @@ def test_max_pages_leaves_the_rest_not_reached(tmp_path: Path) -> None:
     assert len(requested) == 4
     outcomes = Counter(o.outcome for o in observations(db, summary.run_id))
     assert outcomes == {"parsed": 4, "not_reached": len(chain) - 4}
+
+
+def test_a_broken_chain_without_a_list_is_partial_and_closes_nothing(tmp_path: Path) -> None:
+    """Without the list nothing can bridge a break: the actions beyond it are unknown, never 'removed'."""
+    db = tmp_path / "a.duckdb"
+    with ReplicaServer(ReplicaConfig(era="v2", plan="tampere")) as srv:
+        chain = srv.chain()
+        assert crawl_replica(srv, db).outcome == "complete"
+        gap = chain[-4]
+        srv.set_faults(f"/lumo/actions=500;/sitemap.xml=500;{urlsplit(srv.action_url(gap)).path}=404")
+        summary = crawl_replica(srv, db, start=srv.action_url(chain[3]))
+    assert summary.outcome == "partial", summary.reason
+    assert "unknown" in (summary.reason or "")
+    closed = query(db, "SELECT identifier, gone_reason FROM action_versions WHERE gone_reason IS NOT NULL")
+    assert closed == [(gap, "HTTP 404")]  # the one the site said is gone; those beyond it are not closed
+    assert query(db, "SELECT count(*) FROM actions_current")[0][0] == len(chain) - 1

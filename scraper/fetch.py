@@ -342,10 +342,11 @@ class Fetcher:
 
 
 def robots_from(result: FetchResult) -> Robots:
-    """What a robots.txt fetch means (RFC 9309): a 4xx allows everything, a 5xx or no answer stops the crawl."""
+    """What a robots.txt fetch means (RFC 9309): a 4xx allows everything, a 5xx, a 429 or no answer stops the crawl."""
     if result.kind in ("ok", "not_modified") and (result.text or result.body) is not None:
         return Robots.parse((result.text or result.body or b"").decode("utf-8", errors="replace"))
-    if result.status is not None and 400 <= result.status < 500:
+    # 429 is the server asking us to slow down, not "no rules here": it stops the crawl like a 5xx
+    if result.status is not None and 400 <= result.status < 500 and result.status != 429:
         return Robots.allow_all()
     if result.kind == "refused":
         return Robots.allow_all()  # robots.txt redirected off-site: nothing on our origin forbids anything

@@ -237,6 +237,10 @@ def test_robots_404_allows_all_and_5xx_stops(site: Site, fake_clock: FakeClock) 
         site.routes["/robots.txt"] = Reply(503)
         with pytest.raises(RobotsUnavailable):
             robots_from(f.fetch(site.url("/robots.txt"), expect="any"))
+        # a 429 on robots.txt is a request to slow down, not "no rules": it stops the crawl too
+        site.routes["/robots.txt"] = Reply(429)
+        with pytest.raises(RobotsUnavailable):
+            robots_from(f.fetch(site.url("/robots.txt"), expect="any"))
 
 
 def test_unreachable_host_is_reported_at_once_on_first_contact(fake_clock: FakeClock) -> None:

@@ -47,6 +47,9 @@ def pick_runs(
         if row is None:
             raise UsageError(f"no complete run of {site} before run {to_run.id}")
         from_run = resolve_when(con, str(row[0]), site)
+    if from_run.started_at is not None and to_run.started_at is not None and from_run.started_at > to_run.started_at:
+        # a reversed diff reads like a plausible story (tasks "un-completed", statuses reverting): refuse it
+        raise UsageError(f"--from (run {from_run.id}) is later than --to (run {to_run.id}); swap them")
     return from_run, to_run
 
 

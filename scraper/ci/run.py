@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from schemas.dates import HELSINKI
 from schemas.errors import ArchiveError, VahtiError
 from scraper.ci.publish import Published, publish
 from scraper.ci.sites import SiteSpec
@@ -172,7 +171,11 @@ def run_ci(sites: list[SiteSpec], options: CiOptions) -> CiResult:
         results: list[SiteResult] = []
         for spec in sites:
             options.say(f"== {spec.name}: {spec.start_url}")
-            result = crawl_site(spec, options)
+            try:
+                result = crawl_site(spec, options)
+            except Exception as exc:  # staging copy or page keeping failed: this site is lost, not the others
+                result = SiteResult(spec)
+                result.outcome, result.reason = "failed", f"{type(exc).__name__}: {exc}"
             results.append(result)
             run = f"run {result.run_id}" if result.run_id is not None else "no run"
             options.say(f"== {spec.name}: {run}, {result.verdict}" + ("" if result.accepted else f" ({result.problem()})"))
@@ -185,13 +188,7 @@ def run_ci(sites: list[SiteSpec], options: CiOptions) -> CiResult:
             options.say(f"archive NOT promoted: {exc}")
         finally:
             _cleanup(before)
-        outcome.published = publish(outcome_sites(outcome), db, options, outcome.promote_error)
+        outcome.published = publish(outcome.sites, db, options, outcome.promote_error)
     return outcome
 
 
-def outcome_sites(result: CiResult) -> list[SiteResult]:
-    return result.sites
-
-
-def today(options: CiOptions) -> dt.date:
-    return options.day or dt.datetime.now(HELSINKI).date()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
+
+import pytest
 
 from scraper.replica import ReplicaServer
 from snapshots.alarms import Thresholds
@@ -143,3 +146,26 @@ def test_two_sites_one_failing_does_not_stop_the_other(job: Job, replica: Replic
     assert result.published is not None
     digest = result.published.digest.markdown
     assert "broken: changes unknown" in digest and "tampere: first crawl" in digest
+
+
+def test_a_site_whose_staging_copy_fails_does_not_stop_the_others(
+    job: Job, replica: ReplicaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scraper.ci.run as ci_run
+
+    real_copy = ci_run.copy_archive
+    calls = {"n": 0}
+
+    def failing_once(src: Path, dst: Path) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("disk full while copying the archive")
+        real_copy(src, dst)
+
+    monkeypatch.setattr(ci_run, "copy_archive", failing_once)
+    first = site_of(replica, "first")
+    result = job.run([first, site_of(replica)])
+    assert result.exit_code == 1
+    assert [s.verdict for s in result.sites] == ["failed", "ok"]
+    assert "disk full" in (result.sites[0].reason or "")
+    assert result.published is not None and "first: changes unknown" in result.published.digest.markdown

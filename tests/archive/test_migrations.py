@@ -101,12 +101,3 @@ def test_a_duckdb_file_of_someone_else_is_refused(db: Path) -> None:
     con.close()
     with pytest.raises(ArchiveError, match="not a vahti archive"):
         Archive(db)
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write a read-only file")
-def test_a_read_only_file_is_a_clear_message(db: Path) -> None:
-    with Archive(db) as archive:
-        write_run(archive, [make_action("1")], 0)
-    db.chmod(0o444)
-    with pytest.raises(ArchiveError, match="read-only"):
-        Archive(db)

@@ -65,10 +65,6 @@ def test_baseline_modules_import_only_where_their_packages_are(module: str) -> N
     assert proc.returncode == 0 or missing, proc.stderr[-2000:]
 
 
-needs_churn = pytest.mark.skipif(not (BENCH / "churn.py").exists(), reason="bench/churn.py has not landed")
-
-
-@needs_churn
 def test_storage_and_query_benches_share_one_small_churn_build(tmp_path: Path) -> None:
     size = ["--actions", "8", "--days", "4", "--out", str(tmp_path / "churn")]
     out = run_script("bench_storage.py", *size)

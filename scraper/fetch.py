@@ -205,7 +205,7 @@ class Fetcher:
         except _Transient as exc:
             result = FetchResult(
                 url=url, kind="failed", final_url=url, status=exc.status, headers=exc.headers, body=exc.body,
-                error=f"{exc.reason} (gave up after {attempts} attempts)",
+                error=f"{exc.reason} (gave up after {attempts} attempt{'' if attempts == 1 else 's'})",
             )
         result.attempts = attempts
         if result.kind == "refused":

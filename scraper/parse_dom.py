@@ -195,14 +195,14 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
     elif name == "official_description":
         _official(nodes, fields)
     elif name in ("status", "completion"):
-        _status(nodes, fields)
+        _status(nodes, fields, completion_only=name == "completion")
         note = fields.pop("status_note", None)
         if note:  # V3 manualStatusReason: a paragraph under the badge, kept under the heading it stands under
             result.extra_sections[section.heading.text] = note
     elif name == "implementation_phase":
         fields["implementation_phase"] = clean_inline(text) or None
-    elif name == "schedule":
-        fields["schedule"] = clean_inline(text.replace("\n", " "))
+    elif name == "schedule":  # "1.1.2020 →" and "31.12.2023" sit in separate spans: one arrow, spaced
+        fields["schedule"] = re.sub(r"\s*→\s*", " → ", clean_inline(text.replace("\n", " "))).strip()
     elif name == "impact":
         value = clean_inline(text.replace("\n", " "))
         value = re.sub(r"\s+(vaikutus|impact|påverkan)$", "", value, flags=re.I)
@@ -259,14 +259,21 @@ def _without(nodes: list[LexborNode], skip: frozenset[int]) -> str:
                                    for n in nodes) if p)
 
 
-def _status(nodes: list[LexborNode], fields: dict[str, Any]) -> None:
+def _status(nodes: list[LexborNode], fields: dict[str, Any], completion_only: bool = False) -> None:
+    """Status label, identifier, phase and percent of an "Eteneminen" or "Valmistumisaste" block.
+
+    Under "Valmistumisaste" only the progress bar's own label (or a known status word) is a status: a caption
+    beside the bar ("Mittarin mukaan") is a note, not the action's status."""
     phase_lists: set[int] = set()
     identifier = None
     active_phase = None
+    bar_texts: set[str] = set()
     for node in nodes:
         if node.tag == "-text":
             continue
         for el in [node, *node.css("*")]:
+            if "progress" in (el.attributes.get("class") or "").split() or el.attributes.get("role") == "progressbar":
+                bar_texts.update(clean_inline(p) for p in block_text(el).split("\n") if clean_inline(p))
             for cls in (el.attributes.get("class") or "").split():
                 match = _STATUS_CLASS.match(cls)
                 if match and match.group(1) in vocab.KNOWN_STATUS_IDENTIFIERS and identifier is None:
@@ -292,14 +299,14 @@ def _status(nodes: list[LexborNode], fields: dict[str, Any]) -> None:
             continue
         if vocab.label_field(line) == vocab.CHROME:
             continue
-        if label is None:
+        if label is None and (not completion_only or line in bar_texts or vocab.status_identifier(line)):
             label = line
         elif line != label:
             notes.append(line)
     if label is not None:
         fields["status_label"] = label
-        if notes:
-            fields["status_note"] = "\n\n".join(notes)
+    if notes:
+        fields["status_note"] = "\n\n".join(notes)
         fields["status_identifier_dom"] = identifier
     if active_phase:
         fields["implementation_phase"] = active_phase

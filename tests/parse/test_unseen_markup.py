@@ -239,3 +239,29 @@ def test_hidden_identifier_and_a_name_starting_with_a_number(h1: str, url: str, 
     html = pages.ESPOO.replace("<h1><span>Vähähiilinen betoni kaupungin hankkeissa</span></h1>", h1)
     action = parse_page(html.encode(), url).action
     assert (action.identifier, action.name) == (ident, name)
+
+
+def test_v3_blocks_schedule_completion_caption_indicator_card_and_update() -> None:
+    blocks = (
+        '<div><h3>Aikajänne</h3><div><span>1.1.2020 →</span><span>31.12.2023</span></div></div>'
+        '<div><h3>Valmistumisaste</h3><strong>40% valmis</strong><div class="progress"><div class="progress-bar">'
+        '</div></div><small>Mittarin mukaan</small></div></aside>'
+        '<div><h2>Mittarit</h2><div class="card"><a href="/indicators/55"><h3>Pyöräilyn kulkutapaosuus <svg><title>'
+        'arrow</title></svg></h3></a><div>chart</div><ul title="Liittyy myös toimenpiteisiin"><li><a href="/actions/43">'
+        '<span class="badge">43. Pyöräpysäköinti</span></a></li></ul></div></div>'
+        '<div><h2>Viimeisimmät päivitykset</h2><div><img class="rounded-circle" alt="name"><div>Mia Malin</div>'
+        '<time datetime="2024-05-02">02.05.2024</time><h3>Urakka alkoi</h3><div class="text-content"><p>Työt alkoivat'
+        ' toukokuussa.</p></div></div></div>'
+    )
+    url = "https://ilmastovahti.espoo.fi/actions/a1147"
+    got = _record(pages.ESPOO.replace("</aside>", blocks), url)
+    want = _record(pages.ESPOO, url) | {
+        "schedule": "1.1.2020 → 31.12.2023",
+        "completion": 40,
+        "status": None,  # the caption beside the bar is not a status
+        "indicators": [{"name": "Pyöräilyn kulkutapaosuus", "url": "https://ilmastovahti.espoo.fi/indicators/55"}],
+        "status_updates": [{"date": "2024-05-02", "author": "Mia Malin", "title": "Urakka alkoi",
+                            "body": "Työt alkoivat toukokuussa."}],
+    }
+    want["extra_sections"] = {**want["extra_sections"], "Valmistumisaste": "Mittarin mukaan"}
+    _assert_fields(got, want)

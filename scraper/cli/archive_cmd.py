@@ -20,6 +20,7 @@ from typing import Any
 import typer
 
 from schemas.action import Action
+from schemas.dates import HELSINKI
 from scraper.cli.app import DbOption, SiteOption, app, db_path
 from snapshots.queries import RUN_COLUMNS, Shown, list_runs, open_reader, run_sql, show_action
 from snapshots.reparse import reparse as reparse_archive
@@ -109,8 +110,26 @@ def runs(
     if fmt is TableFormat.json:
         sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
         return
-    columns = RUN_COLUMNS if fmt is TableFormat.csv else _RUNS_TEXT
-    print_table(columns, [[r[c] for c in columns] for r in found], fmt)
+    columns: Sequence[str] = RUN_COLUMNS if fmt is TableFormat.csv else _RUNS_TEXT
+    rows = [[r[c] for c in columns] for r in found]
+    if fmt is TableFormat.text:
+        # the same clock as diff, history and the report: Helsinki time, to the minute
+        rows = [[_helsinki(v) if c in ("started_at", "finished_at") else v for c, v in zip(columns, row, strict=True)]
+                for row in rows]
+        columns = [f"{c} (Helsinki)" if c in ("started_at", "finished_at") else c for c in columns]
+    print_table(columns, rows, fmt)
+
+
+def _helsinki(value: Any) -> Any:
+    if not isinstance(value, str | dt.datetime):
+        return value
+    try:
+        stamp = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M")
 
 
 def _show_text(shown: Shown) -> str:
@@ -118,7 +137,7 @@ def _show_text(shown: Shown) -> str:
     until = _cell(shown.valid_to) or "now"
     head = [
         f"action {identifier}  {site}{plan_path} ({language})",
-        f"version {shown.version_id}, valid {_cell(shown.valid_from)} .. {until}, runs {shown.first_run}"
+        f"version {shown.version_id}, valid {_helsinki(shown.valid_from)} .. {_helsinki(until)} (Helsinki time), runs {shown.first_run}"
         f"..{shown.last_run}, cause {shown.cause}, parser {shown.parser_version}",
     ]
     if shown.gone_reason:

@@ -92,6 +92,11 @@ for _field, _labels in {
 
 PREVIOUS_WORDS = ("edellinen", "tidigare", "previous", "föregående")
 NEXT_WORDS = ("seuraava", "nästa", "next")
+#: Sub-headings of a responsible-parties block that give the role of the organisations under them.
+ROLE_HEADINGS: dict[str, str] = {
+    **{w: "primary" for w in ("päävastuutahot", "päävastuutaho", "huvudansvariga", "main responsibles")},
+    **{w: "collaborator" for w in ("yhteistyötahot", "yhteistyötaho", "samarbetspartners", "collaborators")},
+}
 TEST_BANNER_WORDS = ("testiversio", "testversion", "test version", "kehitysversio")
 OFFICIAL_LABEL_PREFIXES = (
     "toimenpideohjelman mukaisesti", "toimenpideohjelman mukaan",

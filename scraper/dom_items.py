@@ -151,6 +151,7 @@ def _in_skipped(node: LexborNode, stop: LexborNode) -> bool:
 # --- responsible organisations ------------------------------------------------------------------------------
 def read_organizations(nodes: list[LexborNode]) -> list[dict[str, Any]]:
     items = top_most(nodes, "li") or top_most(nodes, "a") or _badges(nodes)
+    roles = _roles_by_subheading(nodes)
     labels = [_aria_label(item) for item in items]
     # 2019 labels are the full name ("Päävastuutaho: Helen Oy"); V3 labels are "{abbreviation} {name}"
     full_name_labels = any(label and label.casefold().startswith("päävastuutaho") for label in labels)
@@ -162,8 +163,23 @@ def read_organizations(nodes: list[LexborNode]) -> list[dict[str, Any]]:
         if not shown or shown.casefold() in vocab.EMPTY_MARKERS or shown.casefold().startswith(_ORG_SUFFIX_SKIP):
             continue
         full = full_name_from_label(label, shown, label_is_full_name=full_name_labels)
-        orgs.append({"name": full or shown, "abbreviation": shown if full else None, "role": None})
+        orgs.append({"name": full or shown, "abbreviation": shown if full else None, "role": roles.get(item.mem_id)})
     return orgs
+
+
+def _roles_by_subheading(nodes: list[LexborNode]) -> dict[int, str]:
+    """V3 can split the block under "Päävastuutahot" / "Yhteistyötahot": each item takes the role above it."""
+    roles: dict[int, str] = {}
+    role: str | None = None
+    for node in nodes:
+        if node.tag == "-text":
+            continue
+        for el in node.traverse():
+            if el.tag in HEADING_TAGS or el.tag in ("strong", "b", "dt"):
+                role = vocab.ROLE_HEADINGS.get(inline_text(el).rstrip(":").casefold(), role)
+            elif role is not None and el.tag in ("li", "a"):
+                roles.setdefault(el.mem_id, role)
+    return roles
 
 
 def _aria_label(item: LexborNode) -> str | None:

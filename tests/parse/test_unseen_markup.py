@@ -265,3 +265,21 @@ def test_v3_blocks_schedule_completion_caption_indicator_card_and_update() -> No
     }
     want["extra_sections"] = {**want["extra_sections"], "Valmistumisaste": "Mittarin mukaan"}
     _assert_fields(got, want)
+
+
+def test_roles_from_the_responsible_block_sub_headings() -> None:
+    old = ('<div><h3>Vastuuorganisaatiot</h3><ul><li><a href="/organizations/4"><span class="badge">Tilapalvelut</span>'
+           '</a></li></ul></div>')
+    new = ('<div><h3>Vastuuorganisaatiot</h3><h4>Päävastuutahot</h4><ul><li><a href="/organizations/4" aria-label='
+           '"Tila Tilapalvelut"><span class="badge">Tila</span></a></li></ul><h4>Yhteistyötahot</h4><ul><li><a href='
+           '"/organizations/5"><span class="badge">Espoon Asunnot Oy</span></a><div>kiinteistöt</div></li><li><a href='
+           '"/organizations/6"><span class="badge">Länsimetro</span></a><div>Sähköposti: <a href="mailto:a@b.fi">'
+           'a@b.fi</a></div></li></ul></div>')
+    assert old in pages.ESPOO
+    url = "https://ilmastovahti.espoo.fi/actions/a1147"
+    got = _record(pages.ESPOO.replace(old, new), url)
+    want = _record(pages.ESPOO, url) | {"responsible_organizations": [
+        _org("Tilapalvelut", "Tila", "primary"), _org("Espoon Asunnot Oy", None, "collaborator"),
+        _org("Länsimetro", None, "collaborator"),
+    ]}
+    _assert_fields(got, want)

@@ -430,9 +430,14 @@ def _bold_lead(
     end = next((s.heading.entry for s in sections if s.heading.field == "description" and s.heading.entry > start), None)
     if end is None:
         return
+    status = {(s.heading.entry, s.end): s.heading.text for s in sections if s.heading.field in ("status", "completion")}
     for k in range(start, end):
         node = index.entries[k].node
-        if node.tag not in ("strong", "b") or any(a <= k < b for a, b in claimed) or node.css_first("a") is not None:
+        if node.tag not in ("strong", "b") or node.css_first("a") is not None:
+            continue
+        # a flat V2 layout runs the "Eteneminen" section on into the lead: the lead may lie in a status range
+        inside = [span for span in claimed if span[0] <= k < span[1]]
+        if any(span not in status for span in inside):
             continue
         parent = node.parent
         text = inline_text(node)
@@ -440,8 +445,13 @@ def _bold_lead(
             continue
         if vocab.label_field(text) is not None or _PERCENT.search(text):
             continue
-        result.fields["lead"] = block_text(node) or text
+        result.fields["lead"] = lead = block_text(node) or text
         result.fields["lead_links"] = []
+        for span in inside:
+            note = result.extra_sections.pop(status[span], "")
+            kept = "\n\n".join(p for p in note.split("\n\n") if clean_inline(p) != clean_inline(lead))
+            if kept:
+                result.extra_sections[status[span]] = kept
         return
 
 

@@ -283,3 +283,14 @@ def test_roles_from_the_responsible_block_sub_headings() -> None:
         _org("Länsimetro", None, "collaborator"),
     ]}
     _assert_fields(got, want)
+
+
+def test_flat_v2_status_section_running_into_the_bold_lead() -> None:
+    """Without a wrapper per block, "Eteneminen" runs on to the next heading and takes the lead with it."""
+    url = "https://ilmastovahti.hel.fi/actions/42"
+    flat = pages.V2_END_2021.replace(
+        '<div class="ActionContent__ActionSection-sc-3k1-1"><h3>Eteneminen</h3>', "<h3>Eteneminen</h3>"
+    ).replace('<div class="StatusBadge__Label-sc-88-2">Ajallaan</div></div>',
+              '<div class="StatusBadge__Label-sc-88-2">Ajallaan</div>')
+    assert flat != pages.V2_END_2021
+    _assert_fields(_record(flat, url), _record(pages.V2_END_2021, url))

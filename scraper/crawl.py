@@ -375,7 +375,12 @@ class Crawl:
         counts.update(pages_fetched=summary.fetched, pages_reused=summary.reused, requests=summary.requests,
                       retries=summary.retries, listed=summary.listed, chain=summary.chain_length,
                       orphans=len(summary.orphans))
-        self.writer.end_run(summary.run_id, outcome, reason, counts)
+        closed = self.writer.end_run(summary.run_id, outcome, reason, counts)
+        if closed:
+            # gone without a 404: missing from both the chain and the list of a complete run
+            summary.outcomes["gone"] += len(closed)
+            self._note(f"{len(closed)} action(s) no longer on the chain or the list, closed as gone: "
+                       f"{', '.join(closed[:10])}")
         self.progress.finished(summary)
 
     def _note(self, message: str) -> None:

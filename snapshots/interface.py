@@ -89,9 +89,10 @@ class ArchiveWriter(Protocol):
         reason: str | None = None,
         counts: Mapping[str, int] | None = None,
         finished_at: dt.datetime | None = None,
-    ) -> None:
+    ) -> list[str] | None:
         """Close the run. A complete run closes, as gone, every current action it did not observe; a partial
-        run records the ones it did not reach as 'not_reached' and closes nothing."""
+        run records the ones it did not reach as 'not_reached' and closes nothing. Returns the identifiers closed as gone
+        (None from writers that do not say)."""
         ...
 
     def last_interrupted_run(self, site: str, start_url: str) -> int | None:

@@ -232,10 +232,12 @@ class Archive(Ledger, CrawlerReads):
         reason: str | None = None,
         counts: Mapping[str, int] | None = None,
         finished_at: dt.datetime | None = None,
-    ) -> None:
+    ) -> list[str]:
+        """Close the run; returns the identifiers a complete run closed as gone (missing from chain and list)."""
         if outcome not in RUN_OUTCOMES or outcome == "running":
             raise ValueError(f"a run cannot end as {outcome!r}")
         run = self.run_info(run_id)
+        closed: list[str] = []
         finished = max(_utc(finished_at), run.started_at)
         with self._txn() as con:
             if self._bulk:
@@ -252,6 +254,7 @@ class Archive(Ledger, CrawlerReads):
                     if outcome == "complete":
                         self._close(latest, run, GONE_UNLISTED)
                         self._observe_row(run, None, "gone", scope, identifier, url, reason=GONE_UNLISTED)
+                        closed.append(identifier)
                     else:
                         self._observe_row(run, None, "not_reached", scope, identifier, url)
             if self._bulk:
@@ -283,6 +286,7 @@ class Archive(Ledger, CrawlerReads):
             if self._bulk:
                 con.execute("COMMIT")
                 con.execute("BEGIN TRANSACTION")
+        return closed
 
     def _observed(self, run_id: int) -> dict[tuple[str, str, str], set[str]]:
         seen: dict[tuple[str, str, str], set[str]] = {}

@@ -144,3 +144,18 @@ def test_a_broken_chain_without_a_list_is_partial_and_closes_nothing(tmp_path: P
     closed = query(db, "SELECT identifier, gone_reason FROM action_versions WHERE gone_reason IS NOT NULL")
     assert closed == [(gap, "HTTP 404")]  # the one the site said is gone; those beyond it are not closed
     assert query(db, "SELECT count(*) FROM actions_current")[0][0] == len(chain) - 1
+
+
+def test_summary_counts_actions_closed_because_they_left_chain_and_list(tmp_path: Path) -> None:
+    db = tmp_path / "a.duckdb"
+    with ReplicaServer(ReplicaConfig(era="v3", plan="tampere")) as srv:
+        assert crawl_replica(srv, db).outcome == "complete"
+        before = set(srv.chain())
+        day = next(d for d in range(1, 30) if srv.set_day(d) is None and before - set(srv.chain()))
+        srv.set_day(day)
+        left = before - set(srv.chain())
+        summary = crawl_replica(srv, db)
+    assert summary.outcome == "complete"
+    runs_gone = query(db, "SELECT gone FROM runs WHERE id = ?", summary.run_id)[0][0]
+    assert summary.outcomes["gone"] == runs_gone >= len(left) > 0
+    assert any("closed as gone" in note for note in summary.notes)

@@ -360,3 +360,21 @@ V2_WITH_NEXT_DATA = V2_END_2021.replace(
                   "page": "/actions/[id]", "query": {"id": "42"}}, ensure_ascii=False).replace("</", "<\\/")
     + "</script></body>",
 )
+
+
+# --- V1 (late 2019), the last action: only "Edellinen", a "JATKUVA TOIMENPIDE" badge, empty-block markers ----------
+V1_LAST_ACTION = """<html lang="fi"><body><div id="__next"><div class="ActionHero"><div class="container"><a href="/actions"><h4>Toimenpiteet</h4></a>
+<p><a href="/actions/146">Edellinen</a></p>
+<h1 class="ActionHeadline"><span class="ActionNumber">147</span><br>Energiaremontit</h1>
+<span class="mr-3 badge badge-secondary">Rakennukset</span><span class="mr-3 badge badge-secondary">JATKUVA TOIMENPIDE</span></div></div>
+<div class="container"><div class="row"><div class="col-md-7 col-lg-8"><div class="text-content"><p>Tuetaan remontteja.</p></div>
+<div><h5>Virallinen kuvaus</h5><strong>Toimenpideohjelman mukaan</strong><div>Virallinen.</div><small>(Hiilineutraali Helsinki 2035 -toimenpideohjelmasta)</small></div></div>
+<div class="col-md-5 col-lg-4"><div><h5>Eteneminen</h5><div class="progress bg-late"><div class="progress-bar bg-warning"><div>Myöhässä</div></div></div></div>
+<div><div><h5>Vastuuorganisaatiot</h5><h6>Ei merkittyjä vastuuorganisaatioita</h6></div></div>
+<div><h5>Yhteyshenkilöt</h5><div>Ei merkittyjä yhteyshenkilöitä</div></div>
+<div><div>Tietoja päivitetty 15.10.2019</div></div></div></div></div>
+<div class="container"><h2>Tehtävät</h2><div><div class="list-group mb-4"><h5>Mitä on tehty?</h5>
+<li class="list-group-item state--undefined"><div class="task-header"><span>01.03.2019</span> | <span>Selvitys valmis</span></div><div><small><span>Kommentti.</span></small></div></li></div>
+<h5>Ei tekemättömiä tehtäviä</h5></div></div>
+</div></body></html>
+"""

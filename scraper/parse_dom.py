@@ -94,13 +94,23 @@ def _pager(body: LexborNode, url: str, result: DomResult) -> None:
         match = _PAGER_TEXT.match(text)
         word = match.group(1) if match else ""
         key = "previous_url" if word in vocab.PREVIOUS_WORDS else "next_url" if word in vocab.NEXT_WORDS else None
-        if key is None or key in result.fields:
+        if key is None or key in result.fields or _in_rich_text(anchor):
             continue
         target = absolute(url, anchor.attributes.get("href") or "")
         if action_location(target) is None:
             continue
         result.fields[key] = target.split("#")[0].split("?")[0]
         result.evidence += 1
+
+
+def _in_rich_text(node: LexborNode) -> bool:
+    """A link in the description ("katso <a>seuraava</a> vaihe") is the city's prose, never the pager."""
+    parent = node.parent
+    while parent is not None:
+        if {"text-content", "official-text-content", "task-details"} & set((parent.attributes.get("class") or "").split()):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _title_heading(index: PageIndex) -> LexborNode | None:

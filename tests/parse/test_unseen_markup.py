@@ -314,3 +314,15 @@ def test_v1_last_action_with_empty_markers_and_a_continuous_badge() -> None:
         previous_url="https://ilmastovahti.hel.fi/actions/146",
     )
     _assert_fields(_record(pages.V1_LAST_ACTION, url), want)
+
+
+def test_a_link_in_the_description_saying_seuraava_is_not_the_pager() -> None:
+    url = "https://ilmastovahti.espoo.fi/actions/a1147"
+    html = pages.ESPOO.replace(
+        "<p>Espoo käyttää vähähiilistä betonia.</p>",
+        '<p>Espoo käyttää vähähiilistä betonia.</p><p>Katso <a href="/actions/a1148">seuraava</a></p>',
+    )
+    action = parse_page(html.encode(), url).action
+    assert (action.previous_url, action.next_url) == (None, None)
+    assert action.description == "Espoo käyttää vähähiilistä betonia.\n\nKatso seuraava"
+    assert [link.url for link in action.links] == ["https://ilmastovahti.espoo.fi/actions/a1148"]

@@ -206,6 +206,8 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
         _official(nodes, fields)
     elif name in ("status", "completion"):
         _status(nodes, fields, completion_only=name == "completion")
+        if name == "status" and "implementation_phase" not in fields:
+            _phase_after(index, section, fields)
         note = fields.pop("status_note", None)
         if note:  # V3 manualStatusReason: a paragraph under the badge, kept under the heading it stands under
             result.extra_sections[section.heading.text] = note
@@ -290,11 +292,7 @@ def _status(nodes: list[LexborNode], fields: dict[str, Any], completion_only: bo
                     identifier = match.group(1)
             if el.tag in ("ul", "ol"):
                 phase_lists.add(el.mem_id)
-                for li in el.css("li"):
-                    current = li.attributes.get("aria-current")
-                    classes = (li.attributes.get("class") or "").split()
-                    if (current and current != "false") or "active" in classes or "current" in classes:
-                        active_phase = inline_text(li)
+                active_phase = _active_item(el) or active_phase
     lines: list[str] = []
     for node in nodes:
         text = block_text(node, frozenset(phase_lists)) if node.tag != "-text" else clean_inline(node.text_content or "")
@@ -320,6 +318,25 @@ def _status(nodes: list[LexborNode], fields: dict[str, Any], completion_only: bo
         fields["status_identifier_dom"] = identifier
     if active_phase:
         fields["implementation_phase"] = active_phase
+
+
+def _active_item(list_node: LexborNode) -> str | None:
+    for li in list_node.css("li"):
+        current = li.attributes.get("aria-current")
+        classes = (li.attributes.get("class") or "").split()
+        if (current and current != "false") or "active" in classes or "current" in classes:
+            return inline_text(li) or None
+    return None
+
+
+def _phase_after(index: PageIndex, section: Section, fields: dict[str, Any]) -> None:
+    """V3 puts the phase timeline in a card of its own right after the "Eteneminen" block, under no heading."""
+    following = min((h.entry for h in index.headings if h.entry >= section.end), default=len(index.entries))
+    for node in index.elements_in(section.end, following, frozenset({"ul", "ol"})):
+        phase = _active_item(node)
+        if phase:
+            fields["implementation_phase"] = phase
+            return
 
 
 def _task_groups(

@@ -4,6 +4,7 @@ careful reader would take from it (docs/record.md)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -326,3 +327,31 @@ def test_a_link_in_the_description_saying_seuraava_is_not_the_pager() -> None:
     assert (action.previous_url, action.next_url) == (None, None)
     assert action.description == "Espoo käyttää vähähiilistä betonia.\n\nKatso seuraava"
     assert [link.url for link in action.links] == ["https://ilmastovahti.espoo.fi/actions/a1148"]
+
+
+def test_v3_continuous_action_without_embedded_data_reads_the_phase_card() -> None:
+    url = "https://ilmastovahti.hel.fi/actions/R7"
+    html = re.sub(r"<script>self\.__next_f.*?</script>(?=\n<main)", "", pages.V3_SECTION_BLOCKS, flags=re.S)
+    replacements = [
+        ('<div class="mui-sl-label">Myöhässä</div></div><p>Lupaprosessi viivästyi valitusten vuoksi.</p>',
+         '<div class="mui-sl-label">Jatkuva</div></div>'),
+        ('<li aria-current="step"><div class="phase-name">Toteutus</div></li><li><div class="phase-name">Jatkuva',
+         '<li><div class="phase-name">Toteutus</div></li><li aria-current="step"><div class="phase-name">Jatkuva'),
+        ('<div><span>1.1.2022</span> → <span class="badge bg-">Jatkuva</span></div>',
+         '<div><span class="badge bg-">Jatkuva</span></div>'),
+    ]
+    for old, new in replacements:
+        assert old in html
+        html = html.replace(old, new)
+    assert "__next_f" not in html
+    want = _record(pages.V3_SECTION_BLOCKS, url)
+    want.update(
+        status={"label": "Jatkuva", "identifier": None},
+        implementation_phase="Jatkuva",
+        schedule="Jatkuva",
+        responsible_organizations=[_org("Ympäristöpalvelut"), _org("Helen Oy", "HelEn")],  # roles only embedded
+        previous_url=None,  # the theme hides the pager and nothing else names the neighbours
+        next_url=None,
+    )
+    del want["extra_sections"]["Eteneminen"]
+    _assert_fields(_record(html, url), want)

@@ -81,9 +81,12 @@ def read_task(li: LexborNode, state: str, language: str) -> dict[str, Any] | Non
         rest = lines[1:]
         title = first
         if date_text:
-            title = clean_inline(first.split(date_text, 1)[1]).lstrip("|•-–: ").strip()
+            head, tail = first.split(date_text, 1)
+            title = clean_inline(tail).lstrip("|•-–: ").strip()
             if not title and rest:
                 title, rest = rest[0], rest[1:]
+            if not title:  # "• Kylvetään niityt 3.2025": the date closes the line
+                title = clean_inline(head).strip("|•-–: ").strip()
         details = clean_block("\n\n".join(rest)) or None
     if not title:
         return None

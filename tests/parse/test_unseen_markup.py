@@ -355,3 +355,10 @@ def test_v3_continuous_action_without_embedded_data_reads_the_phase_card() -> No
     )
     del want["extra_sections"]["Eteneminen"]
     _assert_fields(_record(html, url), want)
+
+
+def test_flat_task_line_with_the_date_at_the_end() -> None:
+    url = "https://ilmastovahti.tampere.fi/lumo/actions/12"
+    html = pages.TAMPERE_LUMO.replace("- 3.2025 Ensimmäiset niityt kylvetään", "- Ensimmäiset niityt kylvetään 3.2025")
+    assert html != pages.TAMPERE_LUMO
+    _assert_fields(_record(html, url), _record(pages.TAMPERE_LUMO, url))

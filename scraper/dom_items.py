@@ -83,10 +83,10 @@ def read_task(li: LexborNode, state: str, language: str) -> dict[str, Any] | Non
         if date_text:
             head, tail = first.split(date_text, 1)
             title = clean_inline(tail).lstrip("|•-–: ").strip()
-            if not title and rest:
-                title, rest = rest[0], rest[1:]
             if not title:  # "• Kylvetään niityt 3.2025": the date closes the line
                 title = clean_inline(head).strip("|•-–: ").strip()
+            if not title and rest:
+                title, rest = rest[0], rest[1:]
         details = clean_block("\n\n".join(rest)) or None
     if not title:
         return None

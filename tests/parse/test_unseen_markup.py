@@ -362,3 +362,12 @@ def test_flat_task_line_with_the_date_at_the_end() -> None:
     html = pages.TAMPERE_LUMO.replace("- 3.2025 Ensimmäiset niityt kylvetään", "- Ensimmäiset niityt kylvetään 3.2025")
     assert html != pages.TAMPERE_LUMO
     _assert_fields(_record(html, url), _record(pages.TAMPERE_LUMO, url))
+
+
+def test_flat_task_line_with_the_date_at_the_end_and_a_details_line() -> None:
+    url = "https://ilmastovahti.tampere.fi/lumo/actions/12"
+    html = pages.TAMPERE_LUMO.replace(
+        "- 3.2025 Ensimmäiset niityt kylvetään", "- Ensimmäiset niityt kylvetään 3.2025<br>Siemenet kotimaisia."
+    )
+    todo = [t for t in _record(html, url)["tasks"] if t["state"] == "todo"]
+    assert todo == [_task("todo", None, "3.2025", "Ensimmäiset niityt kylvetään", "Siemenet kotimaisia.")]

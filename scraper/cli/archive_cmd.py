@@ -21,8 +21,10 @@ import typer
 
 from schemas.action import Action
 from schemas.dates import HELSINKI
+from schemas.text import clean_inline
 from scraper.cli.app import DbOption, SiteOption, app, db_path
 from snapshots.queries import RUN_COLUMNS, Shown, list_runs, open_reader, run_sql, show_action
+from snapshots.render_common import STATE_WORDS
 from snapshots.reparse import reparse as reparse_archive
 from snapshots.store import open_writer
 
@@ -132,6 +134,51 @@ def _helsinki(value: Any) -> Any:
     return stamp.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M")
 
 
+def _item_line(name: str, item: Any) -> str:
+    """One list item as a reader would say it (the JSON stays available with --format json)."""
+    if not isinstance(item, dict):
+        return str(item)
+    def bits(*keys: str) -> str:
+        return ", ".join(str(item[k]) for k in keys if item.get(k))
+    if name == "tasks":
+        when = item.get("date_text") or item.get("date") or "no date"
+        line = f"[{STATE_WORDS.get(str(item.get('state')), item.get('state'))} {when}] {item.get('title')}"
+        return line + (f" — {clean_inline(str(item['details']))[:120]}" if item.get("details") else "")
+    if name == "responsible_organizations":
+        extra = bits("abbreviation", "role")
+        return f"{item.get('name')}" + (f" ({extra})" if extra else "")
+    if name == "contact_persons":
+        return bits("name", "title", "organization")
+    if name in ("links", "indicators"):
+        label = item.get("title") or item.get("name")
+        return f"{label} <{item['url']}>" if item.get("url") else str(label)
+    if name == "status_updates":
+        return f"{item.get('date') or 'no date'} {item.get('title')}" + (f" — {item['author']}" if item.get("author") else "")
+    return json.dumps(item, ensure_ascii=False)
+
+
+def _field_lines(name: str, value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [f"{name}: {len(value)}", *(f"  - {_item_line(name, item)}" for item in value)]
+    if name == "status" and isinstance(value, dict):
+        return [f"status: {value.get('label')}" + (f" ({value['identifier']})" if value.get("identifier") else "")]
+    if isinstance(value, dict):
+        lines = [f"{name}: {len(value)}"]
+        for key, text in value.items():
+            lines.append(f"  {key}:")
+            lines.extend(f"    {line}" for line in str(text).splitlines())
+        return lines
+    if value is None:
+        return [f"{name}: (not shown)"]
+    if value == "":
+        return [f"{name}: (shown empty)"]
+    if isinstance(value, str) and "\n" in value:
+        return [f"{name}:", *(f"  {line}" for line in value.splitlines())]
+    if isinstance(value, bool):
+        return [f"{name}: {'yes' if value else 'no'}"]
+    return [f"{name}: {value}"]
+
+
 def _show_text(shown: Shown) -> str:
     site, plan_path, language, identifier = shown.key
     until = _cell(shown.valid_to) or "now"
@@ -146,19 +193,9 @@ def _show_text(shown: Shown) -> str:
         head.append(f"as of run {shown.at_run}")
     body = []
     for name in Action.model_fields:
-        value = shown.record.get(name)
         if name in ("site", "plan_path", "identifier", "language", "parser_version"):
             continue
-        if isinstance(value, list):
-            body.append(f"{name}: {len(value)}")
-            body.extend(f"  - {json.dumps(item, ensure_ascii=False)}" for item in value)
-        elif isinstance(value, dict):
-            body.append(f"{name}: {json.dumps(value, ensure_ascii=False)}" if value else f"{name}: {{}}")
-        elif isinstance(value, str) and "\n" in value:
-            body.append(f"{name}:")
-            body.extend(f"  {line}" for line in value.splitlines())
-        else:
-            body.append(f"{name}: {json.dumps(value, ensure_ascii=False)}")
+        body.extend(_field_lines(name, shown.record.get(name)))
     return "\n".join([*head, "", *body]) + "\n"
 
 

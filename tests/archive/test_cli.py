@@ -77,6 +77,10 @@ def test_show_at_returns_the_version_valid_then(archive_db: Path) -> None:
     assert _status(db, "--at", "2024-01-03T05:00+02:00") == "Myöhässä"
     text = _ok("show", "1", "--db", db, "--at", "1")
     assert "status:" in text and "Ajallaan" in text and "as of run 1" in text
+    # read as a person reads it: tasks as lines, not JSON; empty and missing fields said in words
+    assert "  - [done no date] Selvitys tehty" in text and "  - [to do no date] Toteutus" in text
+    assert '{"' not in text
+    assert "lead: (not shown)" in text
 
 
 def test_a_date_is_a_helsinki_day(db: Path) -> None:

@@ -188,13 +188,14 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 
 def summary_counts(counts: dict[str, int], sep: str = ", ") -> str:
-    """'1 status change, 2 added, 0 removed, 5 modified': the line a reader decides from whether to read on."""
+    """'1 status change, 2 added, 0 removed, 5 with other edits': the line a reader decides from whether to read on.
+    The four groups are disjoint and add up to the number of actions changed."""
     return sep.join(
         [
             plural(counts.get("status", 0), "status change"),
             f"{counts.get('added', 0)} added",
             f"{counts.get('removed', 0)} removed",
-            f"{counts.get('modified', 0)} modified",
+            f"{counts.get('modified', 0)} with other edits",
         ]
     )
 

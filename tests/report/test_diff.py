@@ -198,3 +198,10 @@ def test_json_shape() -> None:
     assert set(out) >= {"identifier", "name", "change", "cause", "fields"}
     assert out["fields"]["completion"] == {"old": None, "new": 50}
     assert out["fields"]["tasks"]["items"][0]["op"] == "completed"
+
+
+def test_summary_groups_add_up_to_the_actions_changed() -> None:
+    from snapshots.render_common import summary_counts
+
+    line = summary_counts({"status": 5, "added": 1, "removed": 0, "modified": 4})
+    assert line == "5 status changes, 1 added, 0 removed, 4 with other edits"

@@ -1,9 +1,7 @@
 """Records and vocabulary of vahti; depends on pydantic only."""
 
 from schemas.action import (
-    LIST_FIELDS,
     PARSER_VERSION,
-    SCALAR_FIELDS,
     Action,
     ContactPerson,
     Indicator,
@@ -17,9 +15,7 @@ from schemas.action import (
 from schemas.errors import ArchiveBusy, ArchiveError, UsageError, VahtiError
 
 __all__ = [
-    "LIST_FIELDS",
     "PARSER_VERSION",
-    "SCALAR_FIELDS",
     "Action",
     "ArchiveBusy",
     "ArchiveError",

@@ -140,33 +140,3 @@ class ParseWarning(_Model):
 
     field: str
     message: str
-
-
-#: Fields of Action whose values are lists of items (diffed item by item downstream).
-LIST_FIELDS: tuple[str, ...] = (
-    "categories",
-    "responsible_organizations",
-    "contact_persons",
-    "tasks",
-    "indicators",
-    "links",
-    "status_updates",
-)
-
-#: Scalar fields stored as typed columns in the archive.
-SCALAR_FIELDS: tuple[str, ...] = (
-    "name",
-    "lead",
-    "description",
-    "official_description",
-    "official_description_label",
-    "official_description_source",
-    "implementation_phase",
-    "completion",
-    "impact",
-    "schedule",
-    "updated_at",
-    "previous_url",
-    "next_url",
-    "test_instance",
-)

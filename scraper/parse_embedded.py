@@ -36,7 +36,9 @@ def extract(tree: LexborHTMLParser, identifier: str | None) -> EmbeddedAction | 
         found = _from_next_data(next_data.text(deep=True), identifier)
         if found is not None:
             return found
-    chunks = [s.text(deep=True) for s in tree.css("script") if "__next_f" in (s.text(deep=True) or "")]
+    # V3 pages carry ~140 KB of scripts: read each one's text once
+    texts = (script.text(deep=True) or "" for script in tree.css("script"))
+    chunks = [text for text in texts if "__next_f" in text]
     if chunks:
         return _from_flight(chunks, identifier)
     return None

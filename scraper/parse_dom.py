@@ -68,12 +68,12 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: dict[str
         _read_section(index, section, url, language, result)
         claimed.append((section.heading.entry, section.end))
         result.evidence += 1
-    _task_groups(index, sections, language, result, claimed)
-    _categories(index, h1, sections, result)
+    _task_groups(index, sections, language, result)
+    _categories(index, sections, result)
     if "description" not in result.fields and h1 is not None:
         _leading_description(index, h1, sections, url, result)
     if "lead" not in result.fields and h1 is not None:
-        _bold_lead(index, h1, sections, claimed, url, result)
+        _bold_lead(index, h1, sections, claimed, result)
     _extra_sections(index, sections, claimed, result)
     return result
 
@@ -340,7 +340,7 @@ def _phase_after(index: PageIndex, section: Section, fields: dict[str, Any]) -> 
 
 
 def _task_groups(
-    index: PageIndex, sections: list[Section], language: str, result: DomResult, claimed: list[tuple[int, int]]
+    index: PageIndex, sections: list[Section], language: str, result: DomResult
 ) -> None:
     tasks: list[dict[str, Any]] = []
     shown = "tasks" in result.fields
@@ -367,7 +367,7 @@ def _task_groups(
         result.fields["tasks"] = tasks
 
 
-def _categories(index: PageIndex, h1: LexborNode | None, sections: list[Section], result: DomResult) -> None:
+def _categories(index: PageIndex, sections: list[Section], result: DomResult) -> None:
     first_section = min((s.heading.entry for s in sections if s.heading.field not in (None, vocab.CHROME)),
                         default=len(index.entries))
     names: list[str] = []
@@ -448,8 +448,7 @@ def _leading_description(
 
 
 def _bold_lead(
-    index: PageIndex, h1: LexborNode, sections: list[Section], claimed: list[tuple[int, int]], url: str,
-    result: DomResult,
+    index: PageIndex, h1: LexborNode, sections: list[Section], claimed: list[tuple[int, int]], result: DomResult
 ) -> None:
     """V2 printed the lead paragraph as a bare `<strong>` block with no heading, after the hero and before the
     (hidden-headed) description: a block of its own that is all bold, outside every labelled section."""

@@ -118,6 +118,9 @@ class ReplicaServer:
     def set_day(self, day: int) -> None:
         self._site.set_day(day)
 
+    def set_era(self, era: str) -> None:
+        self._site.set_era(era)
+
     def advance(self, days: int = 1) -> int:
         self.set_day(self.day + days)
         return self.day
@@ -169,6 +172,9 @@ class _Handler(BaseHTTPRequestHandler):
             if self.command == "POST" and cmd.startswith("day/"):
                 rep.set_day(int(cmd.split("/", 1)[1]))
                 data: Any = {"day": rep.day}
+            elif self.command == "POST" and cmd.startswith("era/"):
+                rep.set_era(cmd.split("/", 1)[1])
+                data = {"era": rep.cfg.era}
             elif self.command == "POST" and cmd == "advance":
                 data = {"day": rep.advance(int(query.get("days", ["1"])[0]))}
             elif self.command == "POST" and cmd == "faults":

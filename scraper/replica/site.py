@@ -21,7 +21,7 @@ from scraper.replica.model import PlanData
 from scraper.replica.page import PageCtx
 from scraper.replica.plan_gen import build_plan
 from scraper.replica.truth import expected_record
-from scraper.replica.view import LANGS, Site, build_view
+from scraper.replica.view import ERAS, LANGS, Site, build_view
 
 CACHE_SIZE = 400
 
@@ -68,15 +68,25 @@ class ReplicaSite:
         self.day = day
         self.prewarm()
 
+    def set_era(self, era: str) -> None:
+        """Serve another front-end era of the same plan state: what a site's redesign looks like to a crawler
+        that comes back to the same URLs."""
+        if era not in ERAS:
+            raise ValueError(f"unknown era {era!r}; expected one of {', '.join(ERAS)}")
+        with self._lock:
+            self.cfg.era = era
+            self._cache.clear()
+        self.prewarm()
+
     def prewarm(self) -> None:
         """Render the current day's pages in a background thread, so a crawl finds them ready."""
-        day = self.day
+        day, era = self.day, self.cfg.era
         paths = [self.site_for(self.cfg.lang).list_path()] + [
             self.site_for(self.cfg.lang).action_path(i) for i in self.chain()]
 
         def work() -> None:
             for path in paths:
-                if self.day != day or self.closed:
+                if self.day != day or self.cfg.era != era or self.closed:
                     return
                 self.page(path)
 
@@ -124,7 +134,7 @@ class ReplicaSite:
         return lang, path
 
     def page(self, path: str, next_href: str | None = None, next_ident: str | None = None) -> Page:
-        key = (self.day, self.cfg.redesign, self.cfg.test_banner, path, next_href, next_ident)
+        key = (self.day, self.cfg.era, self.cfg.redesign, self.cfg.test_banner, path, next_href, next_ident)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -132,6 +142,8 @@ class ReplicaSite:
                 return hit
         page = self._render(path, next_href, next_ident)
         with self._lock:
+            if self.cfg.era != key[1]:  # the era switched while rendering: serve it once, never cache it
+                return page
             self._cache[key] = page
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)

@@ -99,3 +99,21 @@ def test_head_has_length_without_body(serve: Any, client: httpx.Client) -> None:
     srv = serve(era="v2")
     resp = client.head(srv.action_url("111"))
     assert resp.status_code == 200 and int(resp.headers["Content-Length"]) > 1000 and resp.content == b""
+
+
+def test_control_api_switches_the_era_on_the_same_host_and_day(serve: Any, client: httpx.Client) -> None:
+    srv = serve(era="v1", plan="tampere", day=2)
+    base = srv.base_url + "/__replica__"
+    url = srv.action_url(srv.chain()[0])
+    assert "__NEXT_DATA__" in client.get(url).text
+    assert client.post(base + "/era/v3").json() == {"era": "v3"}
+    after = client.get(url)
+    assert after.status_code == 200 and 'data-testid="action-page"' in after.text
+    assert "__NEXT_DATA__" not in after.text
+    state = client.get(base + "/state").json()
+    assert state["era"] == "v3" and state["day"] == 2 and srv.base_url in state["start_url"]
+    assert client.get(base + "/truth").json()["era"] == "v3"
+    assert client.post(base + "/era/v2").json() == {"era": "v2"}
+    assert '<nav aria-label="Actions Pager">' in client.get(url).text
+    assert client.post(base + "/era/v4").status_code == 400
+    assert srv.cfg.era == "v2"

@@ -135,6 +135,11 @@ class Action(_Model):
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+#: How a parse warning starts when the page showed a list but read shorter than the embedded data, and the record
+#: took the embedded items: the daily digest counts these per site.
+EMBEDDED_FILL = "filled from embedded data"
+
+
 class ParseWarning(_Model):
     """A disagreement or oddity noticed while parsing; kept beside the record, never inside it."""
 

@@ -64,6 +64,7 @@ _add(
     "Show details", "Hide details",
     "Tehty", "Tehtävä", "Gjort", "Att göra", "Done", "Todo",
     "Liittyy myös toimenpiteisiin", "Påverkas också av", "Also impacted by", "Mittarin tarkemmat tiedot",
+    "Indikatorns detaljer", "Indicator details",
     "Miten tämä toimenpide vaikuttaa tavoitteeseen?", "Miten tämä vaikuttaa?",
     "Hur denna åtgärd bidrar till resultatet?", "How this action contributes to the outcome?",
     "Kuva", "Bild", "Image",
@@ -75,7 +76,7 @@ _add(
     "Rajaukset", "Rajaa teeman mukaan", "Kaikki teemat", "Rajaa vastuuorganisaation mukaan",
     "Rajaa vaikuttavuuden mukaan", "Tekstihaku", "Etsi otsikoista", "Haku",
     "Filter by theme", "Toimenpidelista filtterit",
-    "Ladataan",
+    "Ladataan", "Laddar", "Loading",
 )
 
 #: Headings that stand for "this block is empty" (their presence means the field is shown, empty).

@@ -13,6 +13,7 @@ from schemas import vocab
 from schemas.dates import format_fi, parse_iso_day
 from schemas.text import clean_inline
 from scraper.html_text import fragment_links, fragment_text
+from scraper.parse_categories import EmbeddedCategoryType
 
 _TASK_STATE = {
     "COMPLETED": "done",
@@ -72,6 +73,8 @@ def map_fields(data: dict[str, Any]) -> dict[str, Any]:
     out["updated_at"] = parse_iso_day(data.get("updatedAt")) if isinstance(data.get("updatedAt"), str) else None
 
     status, summary = _obj(data.get("status")), _obj(data.get("statusSummary"))
+    if str(summary.get("identifier") or "").upper() == "UNDEFINED":
+        summary = {}  # "Tuntematon": the back end's word for no status; the page shows none (reference 12.3)
     out["status_label"] = _s(status.get("name")) or _s(summary.get("label"))
     # a theme may print the plan's own status name or the summary's label: both are the embedded status
     out["status_labels"] = {
@@ -90,7 +93,7 @@ def map_fields(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("scheduleContinuous") is True and not out["schedule"]:
         out["schedule"] = "Jatkuva"
 
-    out["categories"] = [n for n in (_s(c.get("name")) for c in _items(data.get("categories"))) if n]
+    out["category_types"] = category_types(_items(data.get("categories")))
     orgs = []
     for party in _items(data.get("responsibleParties")):
         org = _obj(party.get("organization")) or party
@@ -173,3 +176,18 @@ def _ident(value: Any) -> str | None:
     if isinstance(value, dict) and value.get("identifier") is not None:
         return str(value["identifier"]).strip() or None
     return None
+
+
+def category_types(categories: list[dict[str, Any]]) -> list[EmbeddedCategoryType]:
+    """The action's categories grouped by type, types in order of first appearance, names in data order."""
+    types: dict[str | None, EmbeddedCategoryType] = {}
+    for cat in categories:
+        name = _s(cat.get("name"))
+        if not name:
+            continue
+        ctype = _obj(cat.get("type"))
+        key = _s(ctype.get("identifier")) if ctype else None
+        group = types.setdefault(key, EmbeddedCategoryType(key, _s(ctype.get("name")), []))
+        if name not in group.names:
+            group.names.append(name)
+    return list(types.values())

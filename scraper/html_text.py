@@ -1,9 +1,11 @@
 """Readable text out of HTML nodes, the way a reader sees the page.
 
-Block elements become paragraphs, `<br>` a line break, and scripts, styles, icons and buttons disappear: an
-icon's `<title>Tehty</title>` or a "Näytä lisätiedot" toggle is not content, and gluing it to a date
-("Tehty21.10.2022") is the classic scraping bug. Everything is iterative so hostile nesting depth cannot blow
-the Python stack.
+Block elements become paragraphs, `<br>` a line break, and scripts, styles, icons and action buttons disappear:
+an icon's `<title>Tehty</title>` or a "Näytä lisätiedot" toggle is not content, and gluing it to a date
+("Tehty21.10.2022") is the classic scraping bug. A button is not always an action, though: V3 wraps every
+organisation and category badge in a tooltip button (reference 12.1), so a button that holds a badge, or sits in
+a link, reads as the text it shows unless that text is a UI word. Tables keep their grid ("Vuosi | Tavoite"), one
+row a line. Everything is iterative so hostile nesting depth cannot blow the Python stack.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from schemas import vocab
 from schemas.text import clean_block, clean_inline
 
 BLOCK_TAGS = frozenset(
@@ -22,6 +25,8 @@ SKIP_TAGS = frozenset(
     ["script", "style", "noscript", "template", "svg", "button", "img", "iframe", "head", "title", "meta", "link", "input", "select", "textarea", "canvas", "video", "audio", "object", "picture", "source"]
 )
 _WS = re.compile(r"\s+")
+_CELL_TAGS = frozenset({"td", "th"})
+_ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})  # rows alone break lines: one "\n" a row, never a blank line
 
 
 def children(node: LexborNode) -> Iterator[LexborNode]:
@@ -41,31 +46,72 @@ def nodes_block_text(nodes: list[LexborNode], skip_roots: frozenset[int] = froze
 
 def _pieces(nodes: list[LexborNode], skip_roots: frozenset[int]) -> list[str]:
     out: list[str] = []
-    # Stack of (node, entering); a block element pushes a paragraph break on entry and on exit.
+    # Stack of (node, entering); a block element pushes a paragraph break on entry and on exit. Inside a table
+    # cell blocks are plain spaces, so that a cell stays on its row.
     stack: list[tuple[LexborNode, bool]] = [(n, True) for n in reversed(nodes)]
+    cell_depth = 0
+    row_cells: list[int] = []
     while stack:
         node, entering = stack.pop()
         tag = node.tag or ""
         if not entering:
-            out.append("\n\n" if tag in BLOCK_TAGS else " ")
+            if tag in _CELL_TAGS:
+                cell_depth -= 1
+                out.append(" ")
+            elif tag == "tr":
+                row_cells.pop()
+            else:
+                out.append("\n\n" if tag in BLOCK_TAGS and not cell_depth else " ")
             continue
         if tag == "-text":
             out.append(_WS.sub(" ", node.text_content or ""))
             continue
-        if tag.startswith("-") or tag in SKIP_TAGS or node.mem_id in skip_roots:
+        if tag.startswith("-") or node.mem_id in skip_roots:
+            continue
+        if tag in SKIP_TAGS and not (tag == "button" and _shows_badge(node)):
             continue
         if tag == "br":
-            out.append("\n")
+            out.append(" " if cell_depth else "\n")
             continue
-        is_block = tag in BLOCK_TAGS
-        if is_block:
-            out.append("\n\n")
+        if tag in _CELL_TAGS:
+            if row_cells:
+                if row_cells[-1]:
+                    out.append(" | ")
+                row_cells[-1] += 1
+            cell_depth += 1
+            stack.append((node, False))
+        elif tag == "tr":
+            row_cells.append(0)
+            out.append("\n")
+            stack.append((node, False))
+        elif tag in _ROW_GROUPS:
+            pass
+        elif tag in BLOCK_TAGS:
+            out.append(" " if cell_depth else "\n\n")
             stack.append((node, False))
         elif "badge" in (node.attributes.get("class") or "").split():
             stack.append((node, False))  # a badge is a pill of its own: "40" + "Name" reads "40 Name", not "40Name"
         kids = list(children(node))
         stack.extend((kid, True) for kid in reversed(kids))
     return out
+
+
+def _shows_badge(button: LexborNode) -> bool:
+    """A tooltip button around a badge (V3 organisations and categories) is content; "Näytä lisätiedot",
+    "Yhteystiedot" or a pager's "Seuraava toimenpide" is not."""
+    text = clean_inline(button.text(deep=True, separator=" ") or "")
+    if not text or vocab.label_field(text) == vocab.CHROME:
+        return False
+    if any("badge" in (el.attributes.get("class") or "").casefold() for el in button.traverse()):
+        return True
+    parent = button.parent
+    for _ in range(3):
+        if parent is None:
+            return False
+        if parent.tag == "a":
+            return True
+        parent = parent.parent
+    return False
 
 
 def inline_text(node: LexborNode | None) -> str:
@@ -87,7 +133,7 @@ def fragment_text(html: str | None) -> str | None:
     if html is None:
         return None
     if "<" not in html and "&" not in html:
-        return clean_block(html)
+        return clean_inline(html)  # plain text shown in HTML: a source newline is a space, as a browser shows it
     tree = LexborHTMLParser(f"<body>{html}</body>")
     return block_text(tree.body)
 

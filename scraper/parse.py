@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser
 from schemas.action import PARSER_VERSION, Action, ParseWarning
 from schemas.text import clean_inline
 from scraper.embedded_fields import map_fields
+from scraper.parse_categories import resolve as resolve_categories
 from scraper.parse_dom import read_dom
 from scraper.parse_embedded import extract
 from scraper.parse_errors import ActionNotFound, ParseError
@@ -98,12 +99,12 @@ def _parse(html: bytes, url: str) -> ParseResult:
         raise ParseError("no action identifier found (neither on the page nor in its URL)")
 
     extra = _without_relabelled(dict(dom.extra_sections), dom.fields, fields)
-    primary = set(fields["categories"])
-    for type_name, values in dom.category_blocks:
-        if not primary & set(values):
-            extra[type_name] = ", ".join(values)
-        elif not fields["categories"]:
-            fields["categories"] = values
+    categories, other_types = resolve_categories(
+        dom.categories, (emb_fields or {}).get("category_types", []),
+        lambda f, m: warnings.append(ParseWarning(field=f, message=m)),
+    )
+    fields["categories"] = categories
+    extra.update(other_types)
 
     record: dict[str, Any] = {k: v for k, v in fields.items() if k in _RECORD_FIELDS}
     record.update(

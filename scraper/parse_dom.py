@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -21,6 +20,7 @@ from scraper import dom_items
 from scraper.dom_infer import infer_renamed_headings
 from scraper.html_text import any_text, block_text, inline_text, nodes_block_text
 from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
+from scraper.parse_categories import CategoryBlock, ShownCategories, ShownCategory, category_type_key, is_category_href
 from scraper.urls import absolute, action_location
 
 _IDENTIFIER = re.compile(r"^[A-Za-z]{0,4}\d+(?:[.\-]\d+)*[A-Za-z]?\.?$")
@@ -38,7 +38,7 @@ _STRIP = ["script", "style", "noscript", "svg", "template", "iframe"]
 class DomResult:
     fields: dict[str, Any] = field(default_factory=dict)
     extra_sections: dict[str, str] = field(default_factory=dict)
-    category_blocks: list[tuple[str, list[str]]] = field(default_factory=list)
+    categories: ShownCategories = field(default_factory=ShownCategories)
     warnings: list[ParseWarning] = field(default_factory=list)
     evidence: int = 0
 
@@ -315,6 +315,7 @@ def _status(nodes: list[LexborNode], fields: dict[str, Any], completion_only: bo
         fields["status_label"] = label
     if notes:
         fields["status_note"] = "\n\n".join(notes)
+    if identifier:
         fields["status_identifier_dom"] = identifier
     if active_phase:
         fields["implementation_phase"] = active_phase
@@ -368,42 +369,29 @@ def _task_groups(
 
 
 def _categories(index: PageIndex, sections: list[Section], result: DomResult) -> None:
+    """Breadcrumb links and V1 hero badges before the first labelled block; category-type blocks in the aside."""
     first_section = min((s.heading.entry for s in sections if s.heading.field not in (None, vocab.CHROME)),
                         default=len(index.entries))
-    names: list[str] = []
-    crumb_groups: dict[int, list[str]] = {}
+    shown = result.categories
     for entry in index.entries[:first_section]:
         node = entry.node
-        if node.tag == "a" and _is_category_href(node.attributes.get("href") or ""):
-            group = node.parent.parent if node.parent is not None and node.parent.parent is not None else node
-            crumb_groups.setdefault(group.mem_id, []).append(inline_text(node))
+        if node.tag == "a":
+            key = category_type_key(node.attributes.get("href") or "")
+            if key is not None:
+                shown.crumbs.append(ShownCategory(inline_text(node), key))
         elif node.tag != "-text" and "badge" in (node.attributes.get("class") or "").split():
             text = inline_text(node)
-            if text and not _inside_anchor(node):
-                names.append(text)
-    for crumbs in crumb_groups.values():
-        leaves = [g for g in crumbs if g]
-        if leaves:
-            names.append(leaves[-1])
+            if text and not _inside_anchor(node) and vocab.label_field(text) != vocab.CHROME:
+                shown.crumbs.append(ShownCategory(text, None))
     for section in sections:
         if section.heading.field is not None:
             continue
         nodes = index.nodes_in(section.start, section.end)
         anchors = [a for n in nodes if n.tag != "-text" for a in ([n] if n.tag == "a" else n.css("a[href]"))]
-        values = [inline_text(a) for a in anchors if _is_category_href(a.attributes.get("href") or "")]
-        if values and len(values) == len(anchors):
-            result.category_blocks.append((section.heading.text, values))
-    seen: list[str] = []
-    for name in names:
-        if name and name not in seen and vocab.label_field(name) != vocab.CHROME:
-            seen.append(name)
-    if seen or crumb_groups:
-        result.fields["categories"] = seen
-
-
-def _is_category_href(href: str) -> bool:
-    query = urlsplit(href).query
-    return any(k == "category" or k.startswith("cat-") for k, _ in parse_qsl(query))
+        keys = [category_type_key(a.attributes.get("href") or "") for a in anchors]
+        if anchors and all(k is not None for k in keys):
+            values = [ShownCategory(inline_text(a), k) for a, k in zip(anchors, keys, strict=True)]
+            shown.blocks.append(CategoryBlock(section.heading.text, values))
 
 
 def _inside_anchor(node: LexborNode) -> bool:
@@ -430,7 +418,7 @@ def _leading_description(
             continue
         classes = (node.attributes.get("class") or "").split()
         href = node.attributes.get("href") or ""
-        if "badge" in classes or (node.tag == "a" and (action_location(absolute(url, href)) or _is_category_href(href))):
+        if "badge" in classes or (node.tag == "a" and (action_location(absolute(url, href)) or is_category_href(href))):
             skip.add(node.mem_id)
     nodes = index.nodes_in(start, end)
     paragraphs = []
@@ -487,7 +475,7 @@ def _is_furniture_line(line: str) -> bool:
 
 
 def _extra_sections(index: PageIndex, sections: list[Section], claimed: list[tuple[int, int]], result: DomResult) -> None:
-    category_headings = {name for name, _ in result.category_blocks}
+    category_headings = {block.heading for block in result.categories.blocks}
     taken = list(claimed)
     # the causal chain's nodes are indicator names set as headings: part of the chain, not sections of the action
     taken += [(s.heading.entry, s.end) for s in sections if s.heading.text.casefold() in vocab.CAUSAL_HEADINGS]

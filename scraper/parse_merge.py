@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from schemas import vocab
-from schemas.action import ParseWarning
+from schemas.action import EMBEDDED_FILL, ParseWarning
 from schemas.dates import sort_key
 from schemas.text import clean_inline
 from scraper.urls import absolute, action_location
@@ -52,7 +52,6 @@ def merge(dom: dict[str, Any], emb: dict[str, Any] | None, url: str, warnings: l
     out["schedule"] = schedule if schedule else (emb.get("schedule") or schedule)
 
     out["status"] = _status(dom, emb, warn)
-    out["categories"] = _categories(dom, emb)
     out["responsible_organizations"] = _organizations(dom, emb, warn)
     out["contact_persons"] = _contacts(dom, emb, warn)
     out["tasks"] = _tasks(dom, emb, warn)
@@ -79,20 +78,6 @@ def merge(dom: dict[str, Any], emb: dict[str, Any] | None, url: str, warnings: l
     return out
 
 
-def _categories(dom: dict[str, Any], emb: dict[str, Any]) -> list[str]:
-    """A long breadcrumb is cut with an ellipsis (the full name only in a tooltip): the embedded name completes it."""
-    embedded: list[str] = emb.get("categories", [])
-    if "categories" not in dom:
-        return list(embedded)
-    out = []
-    for name in dom["categories"]:
-        stem = name.rstrip(".…").rstrip()
-        if stem != name:
-            name = next((e for e in embedded if e.startswith(stem)), name)
-        out.append(name)
-    return out
-
-
 def _differs(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return clean_inline(a).casefold() != clean_inline(b).casefold()
@@ -116,9 +101,21 @@ def _status(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> dict[str, An
     return {"label": label, "identifier": identifier}
 
 
+def _shorter(field: str, shown: list[Any], embedded: list[Any], warn: Any, what: str) -> bool:
+    """The merge rule for lists the embedded data carries as the page renders them: a visible reading that is
+    empty or shorter means the reader missed something on the page (the text of V3's badge buttons, once), so the
+    record takes the embedded items and says so."""
+    if len(shown) >= len(embedded):
+        return False
+    warn(field, f"{EMBEDDED_FILL}: page shows {len(shown)} {what}, embedded data has {len(embedded)}")
+    return True
+
+
 def _organizations(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[dict[str, Any]]:
     embedded = emb.get("responsible_organizations", [])
     if "responsible_organizations" not in dom:
+        return list(embedded)
+    if _shorter("responsible_organizations", dom["responsible_organizations"], embedded, warn, "organisations"):
         return list(embedded)
     merged = []
     for org in dom["responsible_organizations"]:
@@ -146,6 +143,8 @@ def _contacts(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[dict[
     embedded = emb.get("contact_persons", [])
     if "contact_persons" not in dom:
         return list(embedded)
+    if _shorter("contact_persons", dom["contact_persons"], embedded, warn, "contacts"):
+        return list(embedded)
     out = []
     for person in dom["contact_persons"]:
         match = next((e for e in embedded if e["name"] == person["name"]), None)
@@ -153,7 +152,7 @@ def _contacts(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[dict[
             person = {**person, "title": match["title"], "organization": match["organization"]}
         out.append(person)
     if embedded and len(embedded) != len(out):
-        warn("contact_persons", f"page shows {len(out)} contacts, embedded data has {len(embedded)}")
+        warn("contact_persons", f"page shows {len(out)} contacts, embedded data has {len(embedded)}")  # more shown
     return out
 
 
@@ -164,7 +163,9 @@ def task_sort_key(task: dict[str, Any]) -> tuple[int, str, str]:
 def _tasks(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[dict[str, Any]]:
     embedded = emb.get("tasks", [])
     tasks = dom["tasks"] if "tasks" in dom else list(embedded)
-    if "tasks" in dom and embedded:
+    if "tasks" in dom and _shorter("tasks", dom["tasks"], embedded, warn, "tasks"):
+        tasks = list(embedded)  # cancelled tasks are never rendered and never in `embedded`
+    elif "tasks" in dom and embedded:
         shown_titles = sorted(t["title"] for t in dom["tasks"])
         embedded_titles = sorted(t["title"] for t in embedded)
         if shown_titles != embedded_titles:

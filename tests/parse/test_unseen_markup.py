@@ -56,7 +56,7 @@ def test_v2_end_2021_page() -> None:
         official_description="Pyöräilyn laatukäytävien verkko toteutetaan.\nVerkko valmistuu vaiheittain.",
         official_description_label="Toimenpideohjelman mukaan",
         official_description_source="(Hiilineutraali Helsinki 2035 -toimenpideohjelmasta)",
-        categories=["Kävely ja pyöräily"],
+        categories=["Kävely ja pyöräily", "Liikenne"],  # the parent shows in the breadcrumb: kept, after the block's order
         responsible_organizations=[_org("Kaupunkiympäristön toimiala", "KYMP"), _org("Liikenneliikelaitos", "HKL")],
         contact_persons=[{"name": "Maija Meikäläinen", "title": "liikenneinsinööri",
                           "organization": "Kaupunkiympäristön toimiala"}],

@@ -84,13 +84,6 @@ def test_renamed_description_heading_is_still_the_description() -> None:
     assert "Toimenpiteen sisältö" not in a.extra_sections
 
 
-def test_category_breadcrumb_hierarchy_gives_the_leaf() -> None:
-    crumbs = (b'<span id="crumb-1"><a href="/actions?cat-theme=1">Kulutus</a>&nbsp;/ </span>'
-              b'<span id="crumb-8"><a href="/actions?cat-theme=8">Hankinnat</a>&nbsp;/ </span>')
-    html = page().replace(b'<span id="crumb-8"><a href="/actions?cat-theme=8">Hankinnat</a>&nbsp;/ </span>', crumbs)
-    assert parse_page(html, URL).action.categories == ["Hankinnat"]
-
-
 def test_status_shown_as_the_summary_label() -> None:
     html = page().replace(b'<div class="mui-lbl">Ajallaan</div>', b'<div class="mui-lbl">Aikataulussa</div>')
     result = parse_page(html, URL)

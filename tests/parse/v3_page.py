@@ -100,15 +100,18 @@ def page(action: dict[str, Any] = ACTION, *, pager: bool = True, embedded: bool 
 <li class="state--COMPLETED list-group-item"><div><div><svg><title>Tehty</title></svg><span>31.03.2019</span></div><div><h4 class="task-title">Laaditaan suositukset</h4><button class="btn btn-link btn-sm">Näytä lisätiedot</button><div class="collapse"><div class="task-details"><p>Kriteerisuosituksilla luotiin yhteinen taso.</p></div></div></div></div></li>
 <li class="state--COMPLETED list-group-item"><div><div><svg><title>Tehty</title></svg><span>01.03.2019</span></div><div><h4 class="task-title">Valitaan yhteyshenkilö</h4></div></div></li></ul></div>
 </div><div class="mui-as-Aside"><h2 class="visually-hidden">Yhteenveto ja yhteystiedot</h2>
-<div><h3>Vastuuorganisaatiot</h3><ul><li><a href="/organizations/13" aria-label="null Palu_Ympa"><span class="mui-b lg">Palu_Ympa</span></a></li>
-<li><a href="/organizations/14" aria-label="Päävastuuorganisaatio: Kymp Kaupunkiympäristön toimiala"><span class="mui-b sm">Kymp</span></a></li></ul></div>
-<div><h3>Teema</h3><a href="/actions?cat-theme=8"><span class="badge">Hankinnat</span></a></div>
+<div><h3>
+		Vastuuorganisaatiot</h3><ul><li><a href="/organizations/13"><span id="bttorg-13"><button type="button" class="mui-t1-BadgeTooltip-Button" data-rac=""><span class="lg mui-b2-BadgeTooltip-StyledBadge" aria-label="null Palu_Ympa"><span class="mui-c3-TruncatedContent">Palu_Ympa</span></span></button></span></a></li>
+<li><a href="/organizations/14"><span id="bttorg-14"><button type="button" class="mui-t1-BadgeTooltip-Button" data-rac=""><span class="sm mui-b2-BadgeTooltip-StyledBadge" aria-label="Päävastuuorganisaatio: Kymp Kaupunkiympäristön toimiala"><span class="mui-c3-TruncatedContent">Kymp</span></span></button></span></a></li></ul></div>
+<div><h3>
+		Teema
+	</h3><div><a href="/actions?cat-theme=8"><span id="btt8"><button type="button" class="mui-t1-BadgeTooltip-Button" data-rac=""><span class="md mui-b2-BadgeTooltip-StyledBadge"><span class="mui-c3-TruncatedContent">Hankinnat</span></span></button></span></a></div></div>
 <div><h3>Kustannusarvioiden suuruusluokat aikavälillä 2024-2030</h3><div>&gt; 100 milj. €</div></div>
 <div><h3>Yhteyshenkilöt</h3><ul><li><div role="img" aria-label="Pääyhteyshenkilö Mia Malin"></div><div>Mia Malin</div><div>ympäristösuunnittelija</div><div>Ympäristöpalvelut</div><button>Yhteystiedot</button><div id="contact-42" class="collapse"></div></li></ul></div>
 <div><div class="mui-lu-ActionContent-LastUpdated">Tietoja päivitetty<!-- --> <!-- -->14.10.2019</div></div>
 </div></div>{bottom_pager}</div>"""
     scripts = flight_scripts(action) if embedded else ""
-    html = f"""<!DOCTYPE html><html lang="fi"><head><meta charSet="utf-8"/><title>Toimenpide: 111 | Ilmastovahti</title>
+    html = f"""<!DOCTYPE html><html lang="fi"><head><meta charSet="utf-8"/><meta name="sentry-trace" content="4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1"/><meta name="baggage" content="sentry-environment=production,sentry-trace_id=4bf92f3577b34da6a3ce929d0e0e4736,sentry-sampled=false"/><title>Toimenpide: 111 | Ilmastovahti</title>
 <meta name="description" content="Julkisten toimijoiden yhteistyö vastuullisissa hankinnoissa"/><style data-emotion="mui 1x2y">.mui-1x2y{{color:red}}</style></head>
 <body><div hidden=""><!--$?--><template id="B:1"></template><!--/$--></div>{scripts}
 <script>self.__next_i18n={json.dumps(MESSAGES, ensure_ascii=False)}</script>

@@ -41,6 +41,7 @@ class DomResult:
     categories: ShownCategories = field(default_factory=ShownCategories)
     warnings: list[ParseWarning] = field(default_factory=list)
     evidence: int = 0
+    updated_line: int | None = None  # index entry of the "Tietoja päivitetty" line: a boundary no text crosses
 
 
 def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: dict[str, Any] | None = None) -> DomResult:
@@ -71,7 +72,9 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: dict[str
     _task_groups(index, sections, language, result)
     _categories(index, sections, result)
     if "description" not in result.fields and h1 is not None:
-        _leading_description(index, h1, sections, url, result)
+        described = _leading_description(index, h1, sections, url, result)
+        if described is not None:
+            claimed.append(described)  # its sub-headings are the description's, not sections of their own
     if "lead" not in result.fields and h1 is not None:
         _bold_lead(index, h1, sections, claimed, result)
     _extra_sections(index, sections, claimed, result)
@@ -163,6 +166,7 @@ def _updated_at(index: PageIndex, language: str, result: DomResult) -> None:
             day = parse_day(shown, language)
             if day is not None:
                 result.fields["updated_at"] = day
+                result.updated_line = index.by_id[parent.mem_id]
                 result.evidence += 1
                 return
             parent = parent.parent
@@ -407,32 +411,72 @@ def _inside_anchor(node: LexborNode) -> bool:
 
 def _leading_description(
     index: PageIndex, h1: LexborNode, sections: list[Section], url: str, result: DomResult
-) -> None:
-    """V1 printed the description with no heading, between the hero and the first labelled block."""
-    start = index.entries[index.index_of(h1)].end
-    end = min((s.heading.entry for s in sections if s.heading.entry > start), default=len(index.entries))
+) -> tuple[int, int] | None:
+    """V1 printed the description with no heading, after the hero. It is the block holding the first prose after
+    the title, with its following siblings, and nothing beyond: not past a labelled block, not past the
+    "Tietoja päivitetty" line, not across into the sidebar column (the earliest V1 layout can put that line right
+    after the description column when there is no official description). Sub-headings inside it stay in it."""
+    h1_entry = index.index_of(h1)
+    start = index.entries[h1_entry].end
+    limit = min((s.heading.entry for s in sections if s.heading.field is not None and s.heading.entry > start),
+                default=len(index.entries))
+    if result.updated_line is not None and result.updated_line >= start:
+        limit = min(limit, result.updated_line)
     skip: set[int] = set()
-    for entry in index.entries[start:end]:
-        node = entry.node
-        if node.tag == "-text":
+    first: int | None = None
+    for k in range(start, limit):
+        node = index.entries[k].node
+        if node.tag != "-text":
+            classes = (node.attributes.get("class") or "").split()
+            href = node.attributes.get("href") or ""
+            if "badge" in classes or (node.tag == "a" and (action_location(absolute(url, href)) or is_category_href(href))):
+                skip.add(node.mem_id)
             continue
-        classes = (node.attributes.get("class") or "").split()
-        href = node.attributes.get("href") or ""
-        if "badge" in classes or (node.tag == "a" and (action_location(absolute(url, href)) or is_category_href(href))):
-            skip.add(node.mem_id)
-    nodes = index.nodes_in(start, end)
+        line = clean_inline(node.text_content or "")
+        if first is None and line and not _inside(index, k, skip) and _is_prose(line):
+            first = k
+    if first is None:
+        return None
+    block = index.entries[first].parent
+    while True:
+        parent = index.entries[block].parent
+        if parent < 0 or parent <= h1_entry or index.entries[parent].end > limit:
+            break
+        block = parent
+    nodes = [index.entries[block].node]
+    sibling = nodes[0].next
+    while sibling is not None:
+        entry = index.by_id.get(sibling.mem_id)
+        if entry is not None and index.entries[entry].end > limit:
+            break
+        if entry is not None:  # comments and skipped tags are not in the index
+            nodes.append(sibling)
+        sibling = sibling.next
     paragraphs = []
     for node in nodes:
         text = block_text(node, frozenset(skip)) if node.tag != "-text" else clean_inline(node.text_content or "")
-        for para in text.split("\n\n"):
-            line = clean_inline(para)
-            if line and vocab.label_field(line) != vocab.CHROME and not _is_furniture_line(line):
-                paragraphs.append(para)
-    if paragraphs:
-        result.fields["description"] = "\n\n".join(paragraphs)
-        result.fields["description_links"] = dom_items.read_links(
-            [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
-        )
+        paragraphs += [para for para in text.split("\n\n") if _is_prose(clean_inline(para))]
+    if not paragraphs:
+        return None
+    result.fields["description"] = "\n\n".join(paragraphs)
+    result.fields["description_links"] = dom_items.read_links(
+        [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
+    )
+    last = next((index.by_id[n.mem_id] for n in reversed(nodes) if n.mem_id in index.by_id), block)
+    return index.entries[block].start, index.entries[last].end
+
+
+def _inside(index: PageIndex, k: int, skip: set[int]) -> bool:
+    parent = index.entries[k].parent
+    while parent >= 0:
+        if index.entries[parent].node.mem_id in skip:
+            return True
+        parent = index.entries[parent].parent
+    return False
+
+
+def _is_prose(line: str) -> bool:
+    return bool(line) and vocab.label_field(line) != vocab.CHROME and not _is_furniture_line(line)
 
 
 def _bold_lead(

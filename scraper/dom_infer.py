@@ -9,18 +9,18 @@ description text, a contact's name).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from schemas import vocab
 from schemas.text import clean_inline
 from scraper.html_text import nodes_block_text
 from scraper.page_index import PageIndex, Section
+from scraper.parse_layers import Embedded
 
 _ORG_HREF = re.compile(r"/organizations/|[?&](organization|responsible_party)=")
 _SCHEDULE_TEXT = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}\s*→|^\d{4}-\d{2}-\d{2}\s*→|^\d{1,2}/\d{1,2}/\d{4}\s*→")
 
 
-def infer_renamed_headings(index: PageIndex, embedded: dict[str, Any]) -> None:
+def infer_renamed_headings(index: PageIndex, embedded: Embedded) -> None:
     """V3 admins rename block headings (`fieldLabel`): recognise a block by what it holds, not what it is called."""
     known = [index.section(h) for h in index.headings if h.field not in (None, vocab.CHROME)]
     for heading in index.headings:
@@ -34,7 +34,7 @@ def infer_renamed_headings(index: PageIndex, embedded: dict[str, Any]) -> None:
             heading.field = inferred
 
 
-def _what_section_holds(index: PageIndex, section: Section, embedded: dict[str, Any]) -> str | None:
+def _what_section_holds(index: PageIndex, section: Section, embedded: Embedded) -> str | None:
     inner = [h for h in index.headings if section.start <= h.entry < section.end]
     if any(h.field in ("tasks_done", "tasks_todo", "tasks_in_progress") for h in inner):
         return "tasks"
@@ -51,14 +51,14 @@ def _what_section_holds(index: PageIndex, section: Section, embedded: dict[str, 
     flat = clean_inline(text)
     paragraphs = text.split("\n\n")
     body = "\n\n".join(p for p in paragraphs if not (p.startswith("(") and p.endswith(")")))
-    for field_name in ("description", "lead", "official_description"):
-        value = embedded.get(field_name)
+    for field_name, value in (("description", embedded.description), ("lead", embedded.lead),
+                              ("official_description", embedded.official_description)):
         if value and clean_inline(value) in (flat, clean_inline(body)):
             return field_name
     lowered = flat.casefold()
     if lowered.startswith(vocab.TIMELINE_BETWEEN) or lowered in vocab.CONTINUOUS_WORDS or _SCHEDULE_TEXT.match(flat):
         return "schedule"
-    names = [c["name"] for c in embedded.get("contact_persons", [])]
+    names = [c["name"] for c in embedded.contact_persons]
     if names and paragraphs and paragraphs[0] in names:
         return "contact_persons"
     for el in (e for n in nodes if n.tag != "-text" for e in n.css("[aria-label]")):

@@ -7,7 +7,6 @@ parenthesised caption), never on hashed class names, so that a redesign that kee
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -17,6 +16,7 @@ from schemas.dates import DATE_TEXT, parse_day
 from schemas.text import clean_block, clean_inline
 from scraper.html_text import block_text, inline_text
 from scraper.page_index import HEADING_TAGS
+from scraper.parse_layers import ContactItem, IndicatorItem, LinkItem, OrgItem, TaskItem, UpdateItem
 from scraper.urls import absolute
 
 _STATE_WORDS = re.compile(r"^(?:tehty|tehtävä|gjort|att göra|done|todo)\s*", re.I)
@@ -65,7 +65,7 @@ def top_most(nodes: list[LexborNode], tag: str) -> list[LexborNode]:
 
 
 # --- tasks ---------------------------------------------------------------------------------------------------
-def read_task(li: LexborNode, state: str, language: str) -> dict[str, Any] | None:
+def read_task(li: LexborNode, state: str, language: str) -> TaskItem | None:
     heading = next((n for n in li.traverse() if n.tag in HEADING_TAGS and n.mem_id != li.mem_id), None)
     if heading is not None:
         title = inline_text(heading)
@@ -152,13 +152,13 @@ def _in_skipped(node: LexborNode, stop: LexborNode) -> bool:
 
 
 # --- responsible organisations ------------------------------------------------------------------------------
-def read_organizations(nodes: list[LexborNode]) -> list[dict[str, Any]]:
+def read_organizations(nodes: list[LexborNode]) -> list[OrgItem]:
     items = top_most(nodes, "li") or top_most(nodes, "a") or _badges(nodes)
     roles = _roles_by_subheading(nodes)
     labels = [_aria_label(item) for item in items]
     # 2019 labels are the full name ("Päävastuutaho: Helen Oy"); V3 labels are "{abbreviation} {name}"
     full_name_labels = any(label and label.casefold().startswith("päävastuutaho") for label in labels)
-    orgs = []
+    orgs: list[OrgItem] = []
     for item, label in zip(items, labels, strict=True):
         anchor = item if item.tag == "a" else item.css_first("a")
         shown_node = anchor or (_badges([item]) or [item])[0]
@@ -219,7 +219,7 @@ def _badges(nodes: list[LexborNode]) -> list[LexborNode]:
 
 
 # --- contact persons ----------------------------------------------------------------------------------------
-def read_contacts(nodes: list[LexborNode]) -> list[dict[str, Any]]:
+def read_contacts(nodes: list[LexborNode]) -> list[ContactItem]:
     items = top_most(nodes, "li")
     if not items and _avatar_groups(nodes):
         return [_person(g) for g in _avatar_groups(nodes) if g]
@@ -257,7 +257,7 @@ def _avatar_groups(nodes: list[LexborNode]) -> list[list[str]]:
     return groups
 
 
-def _person(lines: list[str]) -> dict[str, Any]:
+def _person(lines: list[str]) -> ContactItem:
     return {
         "name": lines[0] if lines else "",
         "title": lines[1] if len(lines) > 1 else None,
@@ -278,8 +278,8 @@ def _lines_of_nodes(nodes: list[LexborNode]) -> list[str]:
 
 
 # --- indicators and links -----------------------------------------------------------------------------------
-def read_indicators(nodes: list[LexborNode], page_url: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def read_indicators(nodes: list[LexborNode], page_url: str) -> list[IndicatorItem]:
+    found: list[IndicatorItem] = []
     seen: set[tuple[str, str | None]] = set()
     for node in nodes:
         if node.tag == "-text":
@@ -318,8 +318,8 @@ def _card_heading(anchor: LexborNode) -> str | None:
     return None
 
 
-def read_links(nodes: list[LexborNode], page_url: str) -> list[dict[str, str]]:
-    links = []
+def read_links(nodes: list[LexborNode], page_url: str) -> list[LinkItem]:
+    links: list[LinkItem] = []
     for node in nodes:
         if node.tag == "-text":
             continue
@@ -332,8 +332,8 @@ def read_links(nodes: list[LexborNode], page_url: str) -> list[dict[str, str]]:
 
 
 # --- status updates -----------------------------------------------------------------------------------------
-def read_status_updates(nodes: list[LexborNode], language: str) -> list[dict[str, Any]]:
-    updates = []
+def read_status_updates(nodes: list[LexborNode], language: str) -> list[UpdateItem]:
+    updates: list[UpdateItem] = []
     titles = [h for node in nodes if node.tag != "-text" for h in node.traverse() if h.tag in HEADING_TAGS]
     title_ids = {h.mem_id for h in titles}
     for heading in titles:

@@ -13,7 +13,15 @@ from schemas import vocab
 from schemas.dates import format_fi, parse_iso_day
 from schemas.text import clean_inline
 from scraper.html_text import fragment_links, fragment_text
-from scraper.parse_categories import EmbeddedCategoryType
+from scraper.parse_layers import (
+    ContactItem,
+    Embedded,
+    EmbeddedCategoryType,
+    EmbeddedIndicator,
+    OrgItem,
+    TaskItem,
+    UpdateItem,
+)
 
 _TASK_STATE = {
     "COMPLETED": "done",
@@ -56,45 +64,45 @@ def task_date_text(task: dict[str, Any], day: dt.date | None, done: bool) -> str
     return str(day.year)
 
 
-def map_fields(data: dict[str, Any]) -> dict[str, Any]:
+def map_fields(data: dict[str, Any]) -> Embedded:
     """Action-shaped fields (names as in schemas.Action) from the embedded action object."""
-    out: dict[str, Any] = {}
-    out["identifier"] = _s(str(data["identifier"])) if data.get("identifier") is not None else None
-    out["name"] = _s(data.get("name"))
+    out = Embedded()
+    out.identifier = _s(str(data["identifier"])) if data.get("identifier") is not None else None
+    out.name = _s(data.get("name"))
     lead = data.get("leadParagraph")
-    out["lead"] = fragment_text(lead) or None if isinstance(lead, str) else None
+    out.lead = fragment_text(lead) or None if isinstance(lead, str) else None
     description = data.get("description")
-    out["description"] = fragment_text(description) if isinstance(description, str) else None
-    out["description_links"] = fragment_links(description if isinstance(description, str) else None)
+    out.description = fragment_text(description) if isinstance(description, str) else None
+    out.description_links = fragment_links(description if isinstance(description, str) else None)
     official = data.get("officialName")
-    out["official_description"] = fragment_text(official.replace("\n", "<br>")) if isinstance(official, str) else None
+    out.official_description = fragment_text(official.replace("\n", "<br>")) if isinstance(official, str) else None
     completion = data.get("completion")
-    out["completion"] = int(completion) if isinstance(completion, int | float) and completion > 0 else None
-    out["updated_at"] = parse_iso_day(data.get("updatedAt")) if isinstance(data.get("updatedAt"), str) else None
+    out.completion = int(completion) if isinstance(completion, int | float) and completion > 0 else None
+    out.updated_at = parse_iso_day(data.get("updatedAt")) if isinstance(data.get("updatedAt"), str) else None
 
     status, summary = _obj(data.get("status")), _obj(data.get("statusSummary"))
     if str(summary.get("identifier") or "").upper() == "UNDEFINED":
         summary = {}  # "Tuntematon": the back end's word for no status; the page shows none (reference 12.3)
-    out["status_label"] = _s(status.get("name")) or _s(summary.get("label"))
+    out.status_label = _s(status.get("name")) or _s(summary.get("label"))
     # a theme may print the plan's own status name or the summary's label: both are the embedded status
-    out["status_labels"] = {
+    out.status_labels = {
         label: vocab.normalise_status_identifier(ident if isinstance(ident, str) else None)
         for label, ident in ((_s(status.get("name")), status.get("identifier")),
                              (_s(summary.get("label")), summary.get("identifier")))
         if label
     }
-    out["status_identifier"] = vocab.normalise_status_identifier(
+    out.status_identifier = vocab.normalise_status_identifier(
         status.get("identifier") if isinstance(status.get("identifier"), str) else summary.get("identifier")
     )
-    out["implementation_phase"] = _s(_obj(data.get("implementationPhase")).get("name"))
-    out["impact"] = _s(_obj(data.get("impact")).get("name"))
+    out.implementation_phase = _s(_obj(data.get("implementationPhase")).get("name"))
+    out.impact = _s(_obj(data.get("impact")).get("name"))
     schedule_names = [_s(s.get("name")) for s in _items(data.get("schedule"))]
-    out["schedule"] = ", ".join(n for n in schedule_names if n) or None
-    if data.get("scheduleContinuous") is True and not out["schedule"]:
-        out["schedule"] = "Jatkuva"
+    out.schedule = ", ".join(n for n in schedule_names if n) or None
+    if data.get("scheduleContinuous") is True and not out.schedule:
+        out.schedule = "Jatkuva"
 
-    out["category_types"] = category_types(_items(data.get("categories")))
-    orgs = []
+    out.category_types = category_types(_items(data.get("categories")))
+    orgs: list[OrgItem] = []
     for party in _items(data.get("responsibleParties")):
         org = _obj(party.get("organization")) or party
         name, abbr = _s(org.get("name")), _s(org.get("abbreviation"))
@@ -102,12 +110,12 @@ def map_fields(data: dict[str, Any]) -> dict[str, Any]:
             continue
         role = str(party.get("role") or "").lower() or None
         orgs.append({
-            "name": name or abbr,
+            "name": name or abbr or "",
             "abbreviation": abbr if abbr and name and abbr != name else None,
             "role": role if role in ("primary", "collaborator") else None,
         })
-    out["responsible_organizations"] = orgs
-    contacts = []
+    out.responsible_organizations = orgs
+    contacts: list[ContactItem] = []
     for item in _items(data.get("contactPersons")):
         person = _obj(item.get("person")) or item
         name = person_name(person)
@@ -117,9 +125,9 @@ def map_fields(data: dict[str, Any]) -> dict[str, Any]:
                 "title": _s(person.get("title")),
                 "organization": _s(_obj(person.get("organization")).get("name")),
             })
-    out["contact_persons"] = contacts
+    out.contact_persons = contacts
 
-    tasks = []
+    tasks: list[TaskItem] = []
     for task in _items(data.get("tasks")):
         state = _TASK_STATE.get(str(task.get("state") or "").upper())
         completed = parse_iso_day(task.get("completedAt")) if isinstance(task.get("completedAt"), str) else None
@@ -138,21 +146,21 @@ def map_fields(data: dict[str, Any]) -> dict[str, Any]:
             "title": _s(task.get("name")) or "",
             "details": fragment_text(details) or None if isinstance(details, str) else None,
         })
-    out["tasks"] = [t for t in tasks if t["title"]]
+    out.tasks = [t for t in tasks if t["title"]]
 
-    indicators = []
+    indicators: list[EmbeddedIndicator] = []
     for item in _items(data.get("relatedIndicators")) + _items(data.get("indicators")):
         ind = _obj(item.get("indicator")) or item
         name = _s(ind.get("name"))
         if name:
             indicators.append({"name": name, "id": ind.get("id")})
-    out["indicators"] = indicators
-    out["links"] = [
-        {"title": _s(link.get("title")) or _s(link.get("url")), "url": str(link.get("url")).strip()}
+    out.indicators = indicators
+    out.links = [
+        {"title": _s(link.get("title")) or str(link.get("url")).strip(), "url": str(link.get("url")).strip()}
         for link in _items(data.get("links"))
         if isinstance(link.get("url"), str) and link.get("url")
     ]
-    updates = []
+    updates: list[UpdateItem] = []
     for update in _items(data.get("statusUpdates")):
         title = _s(update.get("title"))
         if not title:
@@ -164,11 +172,11 @@ def map_fields(data: dict[str, Any]) -> dict[str, Any]:
             "title": title,
             "body": fragment_text(content) or None if isinstance(content, str) else None,
         })
-    out["status_updates"] = updates
-    out["next_identifier"] = _ident(data.get("nextAction"))
-    out["previous_identifier"] = _ident(data.get("previousAction"))
+    out.status_updates = updates
+    out.next_identifier = _ident(data.get("nextAction"))
+    out.previous_identifier = _ident(data.get("previousAction"))
     merged = _obj(data.get("mergedWith"))
-    out["merged_with"] = _ident(merged) if merged else None
+    out.merged_with = _ident(merged) if merged else None
     return out
 
 

@@ -22,6 +22,7 @@ from scraper.parse_categories import resolve as resolve_categories
 from scraper.parse_dom import read_dom
 from scraper.parse_embedded import extract
 from scraper.parse_errors import ActionNotFound, ParseError
+from scraper.parse_layers import Embedded, Shown
 from scraper.parse_merge import merge
 from scraper.urls import action_location, canonical, site_of
 
@@ -85,22 +86,22 @@ def _parse(html: bytes, url: str) -> ParseResult:
         raise ActionNotFound("the site says this action does not exist (not-found page)")
 
     embedded = extract(tree, location.identifier if location else None)
-    emb_fields: dict[str, Any] | None = map_fields(embedded.data) if embedded is not None else None
+    emb_fields: Embedded | None = map_fields(embedded.data) if embedded is not None else None
     language = _language(tree, url)
     dom = read_dom(tree, url, _date_locale(tree, language), emb_fields)
     warnings.extend(dom.warnings)
 
     if emb_fields is None and dom.evidence == 0:
         raise ParseError("not a Kausal Watch action page: no action sections, pager or embedded action data")
-    fields = merge(dom.fields, emb_fields, url, warnings)
+    fields = merge(dom.shown, emb_fields, url, warnings)
     if not fields.get("name"):
         raise ParseError("no action name found on the page")
     if not fields.get("identifier"):
         raise ParseError("no action identifier found (neither on the page nor in its URL)")
 
-    extra = _without_relabelled(dict(dom.extra_sections), dom.fields, fields)
+    extra = _without_relabelled(dict(dom.extra_sections), dom.shown, fields)
     categories, other_types = resolve_categories(
-        dom.categories, (emb_fields or {}).get("category_types", []),
+        dom.shown.categories, emb_fields.category_types if emb_fields else [],
         lambda f, m: warnings.append(ParseWarning(field=f, message=m)),
     )
     fields["categories"] = categories
@@ -112,7 +113,7 @@ def _parse(html: bytes, url: str) -> ParseResult:
         plan_path=location.plan_path if location else "",
         url=canonical(url),
         language=language,
-        test_instance=bool(dom.fields.get("test_instance")),
+        test_instance=dom.shown.test_instance,
         extra_sections=extra,
         parser_version=PARSER_VERSION,
     )
@@ -125,13 +126,13 @@ def _parse(html: bytes, url: str) -> ParseResult:
     return ParseResult(action=action, warnings=warnings)
 
 
-def _without_relabelled(extra: dict[str, str], shown: dict[str, Any], merged: dict[str, Any]) -> dict[str, str]:
+def _without_relabelled(extra: dict[str, str], shown: Shown, merged: dict[str, Any]) -> dict[str, str]:
     """A V3 admin can rename a block's heading (`fieldLabel`): the section then looks unknown, but when its text is
     exactly what the embedded data says the description (or lead, or official text) is, it is that field."""
     for label, text in list(extra.items()):
         for field_name in ("description", "lead", "official_description"):
             value = merged.get(field_name)
-            if field_name not in shown and value and clean_inline(value) == clean_inline(text):
+            if getattr(shown, field_name) is None and value and clean_inline(value) == clean_inline(text):
                 del extra[label]
                 break
     return extra

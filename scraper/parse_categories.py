@@ -15,44 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from schemas.action import EMBEDDED_FILL as FILLED
 from schemas.text import clean_inline
+from scraper.parse_layers import CategoryBlock, EmbeddedCategoryType, ShownCategories, ShownCategory
 
 _MEANINGFUL = re.compile(r"\w")
-
-
-@dataclass
-class ShownCategory:
-    name: str
-    type_key: str | None  # "theme" from `?cat-theme=8`; "" for V1/V2 `?category=8`; None without a link
-
-
-@dataclass
-class CategoryBlock:
-    """An aside block whose every link filters the action list by a category: one category type."""
-
-    heading: str
-    values: list[ShownCategory]
-
-
-@dataclass
-class ShownCategories:
-    crumbs: list[ShownCategory] = field(default_factory=list)  # breadcrumb links and V1 hero badges, page order
-    blocks: list[CategoryBlock] = field(default_factory=list)
-
-    @property
-    def shown(self) -> bool:
-        return bool(self.crumbs or self.blocks)
-
-
-@dataclass
-class EmbeddedCategoryType:
-    key: str | None  # the type identifier; None in 2019 data, which knew one type only
-    name: str | None
-    names: list[str]
 
 
 def category_type_key(href: str) -> str | None:
@@ -74,7 +43,7 @@ def resolve(
 ) -> tuple[list[str], dict[str, str]]:
     """(categories of the primary type, {other type's name: "value, value"})."""
     crumb_names = _names(shown.crumbs)
-    crumb_keys = {c.type_key for c in shown.crumbs if c.type_key}
+    crumb_keys: set[str | None] = {c.type_key for c in shown.crumbs if c.type_key}
     primary_block = _primary_block(shown, crumb_keys, set(crumb_names))
     categories = _dedupe((_names(primary_block.values) if primary_block else []) + crumb_names)
     primary_emb = _primary_embedded(embedded, crumb_keys, primary_block, categories)

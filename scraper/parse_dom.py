@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -20,7 +19,8 @@ from scraper import dom_items
 from scraper.dom_infer import infer_renamed_headings
 from scraper.html_text import any_text, block_text, inline_text, nodes_block_text
 from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
-from scraper.parse_categories import CategoryBlock, ShownCategories, ShownCategory, category_type_key, is_category_href
+from scraper.parse_categories import category_type_key, is_category_href
+from scraper.parse_layers import CategoryBlock, Embedded, Shown, ShownCategory, TaskItem
 from scraper.urls import absolute, action_location
 
 _IDENTIFIER = re.compile(r"^[A-Za-z]{0,4}\d+(?:[.\-]\d+)*[A-Za-z]?\.?$")
@@ -36,15 +36,14 @@ _STRIP = ["script", "style", "noscript", "svg", "template", "iframe"]
 
 @dataclass
 class DomResult:
-    fields: dict[str, Any] = field(default_factory=dict)
+    shown: Shown = field(default_factory=Shown)
     extra_sections: dict[str, str] = field(default_factory=dict)
-    categories: ShownCategories = field(default_factory=ShownCategories)
     warnings: list[ParseWarning] = field(default_factory=list)
     evidence: int = 0
     updated_line: int | None = None  # index entry of the "Tietoja päivitetty" line: a boundary no text crosses
 
 
-def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: dict[str, Any] | None = None) -> DomResult:
+def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: Embedded | None = None) -> DomResult:
     result = DomResult()
     tree.strip_tags(_STRIP)
     body = tree.body or tree.root
@@ -56,7 +55,7 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: dict[str
     _test_banner(body, result)
     _pager(body, url, result)
     index = PageIndex(root)
-    infer_renamed_headings(index, embedded or {})
+    infer_renamed_headings(index, embedded or Embedded())
     h1 = _title_heading(index)
     if h1 is not None:
         _identifier_and_name(h1, url, result)
@@ -71,11 +70,11 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: dict[str
         result.evidence += 1
     _task_groups(index, sections, language, result)
     _categories(index, sections, result)
-    if "description" not in result.fields and h1 is not None:
+    if result.shown.description is None and h1 is not None:
         described = _leading_description(index, h1, sections, url, result)
         if described is not None:
             claimed.append(described)  # its sub-headings are the description's, not sections of their own
-    if "lead" not in result.fields and h1 is not None:
+    if result.shown.lead is None and h1 is not None:
         _bold_lead(index, h1, sections, claimed, result)
     _extra_sections(index, sections, claimed, result)
     return result
@@ -85,7 +84,7 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: dict[str
 def _test_banner(body: LexborNode, result: DomResult) -> None:
     text = (body.text(deep=True, separator=" ") or "").casefold()
     if any(word in text for word in vocab.TEST_BANNER_WORDS):
-        result.fields["test_instance"] = True
+        result.shown.test_instance = True
 
 
 def _pager(body: LexborNode, url: str, result: DomResult) -> None:
@@ -97,12 +96,12 @@ def _pager(body: LexborNode, url: str, result: DomResult) -> None:
         match = _PAGER_TEXT.match(text)
         word = match.group(1) if match else ""
         key = "previous_url" if word in vocab.PREVIOUS_WORDS else "next_url" if word in vocab.NEXT_WORDS else None
-        if key is None or key in result.fields or _in_rich_text(anchor):
+        if key is None or getattr(result.shown, key) is not None or _in_rich_text(anchor):
             continue
         target = absolute(url, anchor.attributes.get("href") or "")
         if action_location(target) is None:
             continue
-        result.fields[key] = target.split("#")[0].split("?")[0]
+        setattr(result.shown, key, target.split("#")[0].split("?")[0])
         result.evidence += 1
 
 
@@ -142,9 +141,9 @@ def _identifier_and_name(h1: LexborNode, url: str, result: DomResult) -> None:
         if url_id and name.startswith(url_id) and not rest[:1].isdigit() and not rest.lstrip(". ")[:1].isdigit():
             identifier, name = url_id, name[len(url_id) :].lstrip(". ")
     if identifier:
-        result.fields["identifier"] = identifier
+        result.shown.identifier = identifier
     if name:
-        result.fields["name"] = clean_inline(name)
+        result.shown.name = clean_inline(name)
 
 
 def _updated_at(index: PageIndex, language: str, result: DomResult) -> None:
@@ -165,7 +164,7 @@ def _updated_at(index: PageIndex, language: str, result: DomResult) -> None:
             shown = inline_text(parent)
             day = parse_day(shown, language)
             if day is not None:
-                result.fields["updated_at"] = day
+                result.shown.updated_at = day
                 result.updated_line = index.by_id[parent.mem_id]
                 result.evidence += 1
                 return
@@ -199,50 +198,49 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
     nodes = index.nodes_in(section.start, section.end)
     text = nodes_block_text(nodes)
     empty = text.casefold() in vocab.EMPTY_MARKERS or not text
-    fields = result.fields
+    shown = result.shown
     if name == "description":
-        fields["description"] = text
-        fields["description_links"] = dom_items.read_links(nodes, url)
+        shown.description = text
+        shown.description_links = dom_items.read_links(nodes, url)
     elif name == "lead":
-        fields["lead"] = text or None
-        fields["lead_links"] = dom_items.read_links(nodes, url)
+        shown.lead = text or None
+        shown.lead_links = dom_items.read_links(nodes, url)
     elif name == "official_description":
-        _official(nodes, fields)
+        _official(nodes, shown)
     elif name in ("status", "completion"):
-        _status(nodes, fields, completion_only=name == "completion")
-        if name == "status" and "implementation_phase" not in fields:
-            _phase_after(index, section, fields)
-        note = fields.pop("status_note", None)
+        note = _status(nodes, shown, completion_only=name == "completion")
+        if name == "status" and shown.implementation_phase is None:
+            _phase_after(index, section, shown)
         if note:  # V3 manualStatusReason: a paragraph under the badge, kept under the heading it stands under
             result.extra_sections[section.heading.text] = note
     elif name == "implementation_phase":
-        fields["implementation_phase"] = clean_inline(text) or None
+        shown.implementation_phase = clean_inline(text) or None
     elif name == "schedule":  # "1.1.2020 →" and "31.12.2023" sit in separate spans: one arrow, spaced
-        fields["schedule"] = re.sub(r"\s*→\s*", " → ", clean_inline(text.replace("\n", " "))).strip()
+        shown.schedule = re.sub(r"\s*→\s*", " → ", clean_inline(text.replace("\n", " "))).strip()
     elif name == "impact":
         value = clean_inline(text.replace("\n", " "))
         value = re.sub(r"\s+(vaikutus|impact|påverkan)$", "", value, flags=re.I)
-        fields["impact"] = value or None
+        shown.impact = value or None
     elif name == "responsible_organizations":
-        fields["responsible_organizations"] = [] if empty else dom_items.read_organizations(nodes)
+        shown.responsible_organizations = [] if empty else dom_items.read_organizations(nodes)
     elif name == "contact_persons":
-        fields["contact_persons"] = [] if empty else dom_items.read_contacts(nodes)
+        shown.contact_persons = [] if empty else dom_items.read_contacts(nodes)
     elif name == "indicators":
-        fields["indicators"] = [] if empty else dom_items.read_indicators(nodes, url)
+        shown.indicators = [] if empty else dom_items.read_indicators(nodes, url)
     elif name == "links":
-        fields["links"] = dom_items.read_links(nodes, url)
+        shown.links = dom_items.read_links(nodes, url)
     elif name == "status_updates":
-        fields["status_updates"] = dom_items.read_status_updates(nodes, language)
+        shown.status_updates = dom_items.read_status_updates(nodes, language)
     elif name == "tasks":
-        fields.setdefault("tasks", [])
-        fields["tasks_section"] = (section.start, section.end)
+        if shown.tasks is None:
+            shown.tasks = []
     elif name == "updated_at":
         day = parse_day(text, language)
         if day:
-            fields["updated_at"] = day
+            shown.updated_at = day
 
 
-def _official(nodes: list[LexborNode], fields: dict[str, Any]) -> None:
+def _official(nodes: list[LexborNode], shown: Shown) -> None:
     skip: set[int] = set()
     label = source = None
     for node in nodes:
@@ -265,9 +263,9 @@ def _official(nodes: list[LexborNode], fields: dict[str, Any]) -> None:
             ):
                 source = text
                 skip.add(cand.mem_id)
-    fields["official_description"] = _without(nodes, frozenset(skip))
-    fields["official_description_label"] = label
-    fields["official_description_source"] = source
+    shown.official_description = _without(nodes, frozenset(skip))
+    shown.official_description_label = label
+    shown.official_description_source = source
 
 
 def _without(nodes: list[LexborNode], skip: frozenset[int]) -> str:
@@ -275,8 +273,9 @@ def _without(nodes: list[LexborNode], skip: frozenset[int]) -> str:
                                    for n in nodes) if p)
 
 
-def _status(nodes: list[LexborNode], fields: dict[str, Any], completion_only: bool = False) -> None:
-    """Status label, identifier, phase and percent of an "Eteneminen" or "Valmistumisaste" block.
+def _status(nodes: list[LexborNode], shown: Shown, completion_only: bool = False) -> str | None:
+    """Status label, identifier, phase and percent of an "Eteneminen" or "Valmistumisaste" block; returns a note
+    shown under the badge (V3 `manualStatusReason`), which is no status.
 
     Under "Valmistumisaste" only the progress bar's own label (or a known status word) is a status: a caption
     beside the bar ("Mittarin mukaan") is a note, not the action's status."""
@@ -307,7 +306,7 @@ def _status(nodes: list[LexborNode], fields: dict[str, Any], completion_only: bo
         percent = _PERCENT.search(line)
         if (percent and any(w in line.casefold() for w in vocab.PERCENT_READY)) or line.endswith("%"):
             if percent:
-                fields["completion"] = int(percent.group(1))
+                shown.completion = int(percent.group(1))
             continue
         if vocab.label_field(line) == vocab.CHROME:
             continue
@@ -316,13 +315,12 @@ def _status(nodes: list[LexborNode], fields: dict[str, Any], completion_only: bo
         elif line != label:
             notes.append(line)
     if label is not None:
-        fields["status_label"] = label
-    if notes:
-        fields["status_note"] = "\n\n".join(notes)
+        shown.status_label = label
     if identifier:
-        fields["status_identifier_dom"] = identifier
+        shown.status_identifier = identifier
     if active_phase:
-        fields["implementation_phase"] = active_phase
+        shown.implementation_phase = active_phase
+    return "\n\n".join(notes) or None
 
 
 def _active_item(list_node: LexborNode) -> str | None:
@@ -334,21 +332,21 @@ def _active_item(list_node: LexborNode) -> str | None:
     return None
 
 
-def _phase_after(index: PageIndex, section: Section, fields: dict[str, Any]) -> None:
+def _phase_after(index: PageIndex, section: Section, shown: Shown) -> None:
     """V3 puts the phase timeline in a card of its own right after the "Eteneminen" block, under no heading."""
     following = min((h.entry for h in index.headings if h.entry >= section.end), default=len(index.entries))
     for node in index.elements_in(section.end, following, frozenset({"ul", "ol"})):
         phase = _active_item(node)
         if phase:
-            fields["implementation_phase"] = phase
+            shown.implementation_phase = phase
             return
 
 
 def _task_groups(
     index: PageIndex, sections: list[Section], language: str, result: DomResult
 ) -> None:
-    tasks: list[dict[str, Any]] = []
-    shown = "tasks" in result.fields
+    tasks: list[TaskItem] = []
+    shown = result.shown.tasks is not None
     grouped = False
     for section in sections:
         state = _GROUP_STATE.get(section.heading.field or "")
@@ -359,7 +357,7 @@ def _task_groups(
             task = dom_items.read_task(li, state, language)
             if task:
                 tasks.append(task)
-    span = result.fields.pop("tasks_section", None)
+    span = next(((s.start, s.end) for s in reversed(sections) if s.heading.field == "tasks"), None)
     if not grouped and span is not None:
         for li in dom_items.top_most(index.nodes_in(*span), "li"):
             match = _LI_STATE.search(li.attributes.get("class") or "")
@@ -369,14 +367,14 @@ def _task_groups(
             if task:
                 tasks.append(task)
     if shown:
-        result.fields["tasks"] = tasks
+        result.shown.tasks = tasks
 
 
 def _categories(index: PageIndex, sections: list[Section], result: DomResult) -> None:
     """Breadcrumb links and V1 hero badges before the first labelled block; category-type blocks in the aside."""
     first_section = min((s.heading.entry for s in sections if s.heading.field not in (None, vocab.CHROME)),
                         default=len(index.entries))
-    shown = result.categories
+    shown = result.shown.categories
     for entry in index.entries[:first_section]:
         node = entry.node
         if node.tag == "a":
@@ -458,8 +456,8 @@ def _leading_description(
         paragraphs += [para for para in text.split("\n\n") if _is_prose(clean_inline(para))]
     if not paragraphs:
         return None
-    result.fields["description"] = "\n\n".join(paragraphs)
-    result.fields["description_links"] = dom_items.read_links(
+    result.shown.description = "\n\n".join(paragraphs)
+    result.shown.description_links = dom_items.read_links(
         [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
     )
     last = next((index.by_id[n.mem_id] for n in reversed(nodes) if n.mem_id in index.by_id), block)
@@ -503,8 +501,8 @@ def _bold_lead(
             continue
         if vocab.label_field(text) is not None or _PERCENT.search(text):
             continue
-        result.fields["lead"] = lead = block_text(node) or text
-        result.fields["lead_links"] = []
+        result.shown.lead = lead = block_text(node) or text
+        result.shown.lead_links = []
         for span in inside:
             note = result.extra_sections.pop(status[span], "")
             kept = "\n\n".join(p for p in note.split("\n\n") if clean_inline(p) != clean_inline(lead))
@@ -519,7 +517,7 @@ def _is_furniture_line(line: str) -> bool:
 
 
 def _extra_sections(index: PageIndex, sections: list[Section], claimed: list[tuple[int, int]], result: DomResult) -> None:
-    category_headings = {block.heading for block in result.categories.blocks}
+    category_headings = {block.heading for block in result.shown.categories.blocks}
     taken = list(claimed)
     # the causal chain's nodes are indicator names set as headings: part of the chain, not sections of the action
     taken += [(s.heading.entry, s.end) for s in sections if s.heading.text.casefold() in vocab.CAUSAL_HEADINGS]

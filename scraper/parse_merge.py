@@ -7,7 +7,7 @@ the update date, because V3 prints the server's UTC date, which can be a day off
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -15,16 +15,19 @@ from schemas import vocab
 from schemas.action import EMBEDDED_FILL, ParseWarning
 from schemas.dates import sort_key
 from schemas.text import clean_inline
+from scraper.parse_layers import ContactItem, Embedded, IndicatorItem, LinkItem, OrgItem, Shown, TaskItem
 from scraper.urls import absolute, action_location
 
+Warn = Callable[[str, str], None]
 _TASK_ORDER = {"done": 0, "in_progress": 1, "todo": 2}
 _SIMPLE = (
     "lead", "description", "official_description", "completion", "implementation_phase", "impact",
 )
 
 
-def merge(dom: dict[str, Any], emb: dict[str, Any] | None, url: str, warnings: list[ParseWarning]) -> dict[str, Any]:
-    emb = emb or {}
+def merge(dom: Shown, emb: Embedded | None, url: str, warnings: list[ParseWarning]) -> dict[str, Any]:
+    """The record's fields (all but categories, extra sections and the page-level ones) from both readings."""
+    emb = emb or Embedded()
     out: dict[str, Any] = {}
 
     def warn(field: str, message: str) -> None:
@@ -32,24 +35,23 @@ def merge(dom: dict[str, Any], emb: dict[str, Any] | None, url: str, warnings: l
 
     location = action_location(url)
     url_id = location.identifier if location else None
-    identifier = emb.get("identifier") or dom.get("identifier") or url_id
-    if dom.get("identifier") and identifier and dom["identifier"] != identifier:
-        warn("identifier", f"page shows {dom['identifier']!r}, embedded data says {identifier!r}")
+    identifier = emb.identifier or dom.identifier or url_id
+    if dom.identifier and identifier and dom.identifier != identifier:
+        warn("identifier", f"page shows {dom.identifier!r}, embedded data says {identifier!r}")
     out["identifier"] = identifier
-    out["name"] = dom.get("name") or emb.get("name")
-    if dom.get("name") and emb.get("name") and dom["name"] != emb["name"]:
-        warn("name", f"page shows {dom['name']!r}, embedded data says {emb['name']!r}")
+    out["name"] = dom.name or emb.name
+    if dom.name and emb.name and dom.name != emb.name:
+        warn("name", f"page shows {dom.name!r}, embedded data says {emb.name!r}")
 
     for field in _SIMPLE:
-        shown = field in dom and dom[field] not in (None, "")
-        out[field] = dom[field] if shown else (emb.get(field) if emb.get(field) is not None else dom.get(field))
-        if shown and emb.get(field) not in (None, "") and _differs(dom[field], emb[field]):
+        shown_value, embedded_value = getattr(dom, field), getattr(emb, field)
+        shown = shown_value not in (None, "")
+        out[field] = shown_value if shown or embedded_value is None else embedded_value
+        if shown and embedded_value not in (None, "") and _differs(shown_value, embedded_value):
             warn(field, "visible text differs from embedded data")
-    out["official_description_label"] = dom.get("official_description_label")
-    out["official_description_source"] = dom.get("official_description_source")
-
-    schedule = dom.get("schedule")
-    out["schedule"] = schedule if schedule else (emb.get("schedule") or schedule)
+    out["official_description_label"] = dom.official_description_label
+    out["official_description_source"] = dom.official_description_source
+    out["schedule"] = dom.schedule if dom.schedule else (emb.schedule or dom.schedule)
 
     out["status"] = _status(dom, emb, warn)
     out["responsible_organizations"] = _organizations(dom, emb, warn)
@@ -57,23 +59,22 @@ def merge(dom: dict[str, Any], emb: dict[str, Any] | None, url: str, warnings: l
     out["tasks"] = _tasks(dom, emb, warn)
     out["indicators"] = _indicators(dom, emb, url)
     out["links"] = _links(dom, emb, url)
-    out["status_updates"] = dom["status_updates"] if "status_updates" in dom else emb.get("status_updates", [])
+    out["status_updates"] = dom.status_updates if dom.status_updates is not None else emb.status_updates
 
-    shown_day: dt.date | None = dom.get("updated_at")
-    embedded_day: dt.date | None = emb.get("updated_at")
-    out["updated_at"] = embedded_day or shown_day
-    if shown_day and embedded_day and shown_day != embedded_day:
-        warn("updated_at", f"page shows {shown_day}, embedded timestamp is {embedded_day} in Europe/Helsinki")
+    out["updated_at"] = emb.updated_at or dom.updated_at
+    if dom.updated_at and emb.updated_at and dom.updated_at != emb.updated_at:
+        warn("updated_at", f"page shows {dom.updated_at}, embedded timestamp is {emb.updated_at} in Europe/Helsinki")
 
-    for key, emb_key in (("previous_url", "previous_identifier"), ("next_url", "next_identifier")):
-        shown_url = dom.get(key)
-        embedded_url = _sibling_url(url, emb[emb_key]) if emb.get(emb_key) else None
+    for key, emb_ident in (("previous_url", emb.previous_identifier), ("next_url", emb.next_identifier)):
+        shown_url: str | None = getattr(dom, key)
+        embedded_url = _sibling_url(url, emb_ident) if emb_ident else None
         out[key] = shown_url or embedded_url
         if shown_url and embedded_url and shown_url != embedded_url:
             shown_loc, emb_loc = action_location(shown_url), action_location(embedded_url)
             if not (shown_loc and emb_loc and shown_loc.identifier == emb_loc.identifier):
                 warn(key, f"page links {shown_url}, embedded data says {embedded_url}")
-        if out[key] and action_location(out[key]) and action_location(out[key]).identifier == identifier:  # type: ignore[union-attr]
+        target = action_location(out[key]) if out[key] else None
+        if target is not None and target.identifier == identifier:
             warn(key, "the page links to itself")
     return out
 
@@ -84,24 +85,23 @@ def _differs(a: Any, b: Any) -> bool:
     return bool(a != b)
 
 
-def _status(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> dict[str, Any] | None:
-    label = dom.get("status_label")
+def _status(dom: Shown, emb: Embedded, warn: Warn) -> dict[str, str | None] | None:
+    label = dom.status_label
     if label is None:
-        if emb.get("status_label"):
-            return {"label": emb["status_label"], "identifier": emb.get("status_identifier")}
+        if emb.status_label:
+            return {"label": emb.status_label, "identifier": emb.status_identifier}
         return None
     identifier = None
-    known: dict[str, str | None] = emb.get("status_labels", {})
-    matching = [k for k in known if not _differs(label, k)]
+    matching = [k for k in emb.status_labels if not _differs(label, k)]
     if matching:
-        identifier = known[matching[0]] or emb.get("status_identifier")
-    elif known:
-        warn("status", f"page shows {label!r}, embedded data says {emb.get('status_label')!r}")
-    identifier = identifier or dom.get("status_identifier_dom") or vocab.status_identifier(label)
+        identifier = emb.status_labels[matching[0]] or emb.status_identifier
+    elif emb.status_labels:
+        warn("status", f"page shows {label!r}, embedded data says {emb.status_label!r}")
+    identifier = identifier or dom.status_identifier or vocab.status_identifier(label)
     return {"label": label, "identifier": identifier}
 
 
-def _shorter(field: str, shown: list[Any], embedded: list[Any], warn: Any, what: str) -> bool:
+def _shorter(field: str, shown: Sequence[object], embedded: Sequence[object], warn: Warn, what: str) -> bool:
     """The merge rule for lists the embedded data carries as the page renders them: a visible reading that is
     empty or shorter means the reader missed something on the page (the text of V3's badge buttons, once), so the
     record takes the embedded items and says so."""
@@ -111,17 +111,17 @@ def _shorter(field: str, shown: list[Any], embedded: list[Any], warn: Any, what:
     return True
 
 
-def _organizations(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[dict[str, Any]]:
-    embedded = emb.get("responsible_organizations", [])
-    if "responsible_organizations" not in dom:
+def _organizations(dom: Shown, emb: Embedded, warn: Warn) -> list[OrgItem]:
+    embedded = emb.responsible_organizations
+    if dom.responsible_organizations is None:
         return list(embedded)
-    if _shorter("responsible_organizations", dom["responsible_organizations"], embedded, warn, "organisations"):
+    if _shorter("responsible_organizations", dom.responsible_organizations, embedded, warn, "organisations"):
         return list(embedded)
-    merged = []
-    for org in dom["responsible_organizations"]:
+    merged: list[OrgItem] = []
+    for org in dom.responsible_organizations:
         shown = org["abbreviation"] or org["name"]
         match = next(
-            (e for e in embedded if shown in (e.get("abbreviation"), e["name"]) or org["name"] == e["name"]), None
+            (e for e in embedded if shown in (e["abbreviation"], e["name"]) or org["name"] == e["name"]), None
         )
         if match is None:
             if embedded:
@@ -129,71 +129,63 @@ def _organizations(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[
             merged.append(org)
             continue
         full = match["name"]
-        abbreviation = match.get("abbreviation")
+        abbreviation = match["abbreviation"]
         if org["abbreviation"] and full != org["name"]:
             warn("responsible_organizations", f"aria-label names {org['name']!r}, embedded data {full!r}")
         if abbreviation is None and full != shown:
             abbreviation = shown
         merged.append({"name": full, "abbreviation": abbreviation if abbreviation != full else None,
-                       "role": match.get("role")})
+                       "role": match["role"]})
     return merged
 
 
-def _contacts(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[dict[str, Any]]:
-    embedded = emb.get("contact_persons", [])
-    if "contact_persons" not in dom:
+def _contacts(dom: Shown, emb: Embedded, warn: Warn) -> list[ContactItem]:
+    embedded = emb.contact_persons
+    if dom.contact_persons is None:
         return list(embedded)
-    if _shorter("contact_persons", dom["contact_persons"], embedded, warn, "contacts"):
+    if _shorter("contact_persons", dom.contact_persons, embedded, warn, "contacts"):
         return list(embedded)
-    out = []
-    for person in dom["contact_persons"]:
+    out: list[ContactItem] = []
+    for person in dom.contact_persons:
         match = next((e for e in embedded if e["name"] == person["name"]), None)
         if match and person["organization"] is None and person["title"] and person["title"] == match["organization"]:
             person = {**person, "title": match["title"], "organization": match["organization"]}
         out.append(person)
     if embedded and len(embedded) != len(out):
-        warn("contact_persons", f"page shows {len(out)} contacts, embedded data has {len(embedded)}")  # more shown
+        warn("contact_persons", f"page shows {len(out)} contacts, embedded data has {len(embedded)}")
     return out
 
 
-def task_sort_key(task: dict[str, Any]) -> tuple[int, str, str]:
-    return (_TASK_ORDER.get(task["state"], 3), sort_key(task.get("date"), task.get("date_text") or ""), task["title"])
+def task_sort_key(task: TaskItem) -> tuple[int, str, str]:
+    return (_TASK_ORDER.get(task["state"], 3), sort_key(task["date"], task["date_text"] or ""), task["title"])
 
 
-def _tasks(dom: dict[str, Any], emb: dict[str, Any], warn: Any) -> list[dict[str, Any]]:
-    embedded = emb.get("tasks", [])
-    tasks = dom["tasks"] if "tasks" in dom else list(embedded)
-    if "tasks" in dom and _shorter("tasks", dom["tasks"], embedded, warn, "tasks"):
+def _tasks(dom: Shown, emb: Embedded, warn: Warn) -> list[TaskItem]:
+    embedded = emb.tasks
+    tasks = dom.tasks if dom.tasks is not None else list(embedded)
+    if dom.tasks is not None and _shorter("tasks", dom.tasks, embedded, warn, "tasks"):
         tasks = list(embedded)  # cancelled tasks are never rendered and never in `embedded`
-    elif "tasks" in dom and embedded:
-        shown_titles = sorted(t["title"] for t in dom["tasks"])
+    elif dom.tasks is not None and embedded:
+        shown_titles = sorted(t["title"] for t in dom.tasks)
         embedded_titles = sorted(t["title"] for t in embedded)
         if shown_titles != embedded_titles:
             warn("tasks", f"page shows {len(shown_titles)} tasks, embedded data has {len(embedded_titles)}")
     return sorted(tasks, key=task_sort_key)
 
 
-def _indicators(dom: dict[str, Any], emb: dict[str, Any], url: str) -> list[dict[str, Any]]:
-    if "indicators" in dom:
-        return list(dom["indicators"])
-    out = []
-    for ind in emb.get("indicators", []):
-        link = _prefixed(url, f"/indicators/{ind['id']}") if ind.get("id") is not None else None
-        out.append({"name": ind["name"], "url": link})
-    return out
+def _indicators(dom: Shown, emb: Embedded, url: str) -> list[IndicatorItem]:
+    if dom.indicators is not None:
+        return list(dom.indicators)
+    return [{"name": ind["name"], "url": _prefixed(url, f"/indicators/{ind['id']}") if ind["id"] is not None else None}
+            for ind in emb.indicators]
 
 
-def _links(dom: dict[str, Any], emb: dict[str, Any], url: str) -> list[dict[str, str]]:
-    candidates: list[dict[str, str]] = []
-    if "links" in dom:
-        candidates += dom["links"]
-    else:
-        candidates += emb.get("links", [])
-    inline = dom.get("lead_links", []) + dom.get("description_links", [])
-    if "description" not in dom:
-        inline += [{"title": t, "url": u} for t, u in emb.get("description_links", [])]
-    candidates += inline
-    out: list[dict[str, str]] = []
+def _links(dom: Shown, emb: Embedded, url: str) -> list[LinkItem]:
+    candidates: list[LinkItem] = list(dom.links if dom.links is not None else emb.links)
+    candidates += dom.lead_links + dom.description_links
+    if dom.description is None:
+        candidates += [{"title": t, "url": u} for t, u in emb.description_links]
+    out: list[LinkItem] = []
     seen: set[str] = set()
     for link in candidates:
         absolute_url = absolute(url, link["url"])

@@ -136,6 +136,12 @@ def _edit(plan: PlanData, kind: str, day: int, rng: random.Random) -> Change | N
             return Change(day, a.identifier, kind, "tasks", task.name, today)
         old_due = task.due_at
         task.due_at = old_due + dt.timedelta(days=rng.randint(30, 365))
+        # a move the page cannot show (same year for a YEAR date, same month for MONTH_YEAR) is no move at all
+        fmt = task.date_format or plan.task_date_format
+        if fmt == "YEAR" and task.due_at.year == old_due.year:
+            task.due_at = task.due_at.replace(year=old_due.year + 1, day=min(task.due_at.day, 28))
+        elif fmt == "MONTH_YEAR" and (task.due_at.year, task.due_at.month) == (old_due.year, old_due.month):
+            task.due_at += dt.timedelta(days=31)
         return Change(day, a.identifier, kind, "tasks", old_due, task.due_at)
     if kind == "task_added":
         a = _mut(plan, target)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from scraper.replica.locale import t
 from scraper.replica.markup import Variation
 from scraper.replica.model import ActionData, PlanData
 from scraper.replica.view import ActionView
@@ -97,7 +98,7 @@ def action_object(plan: PlanData, view: ActionView, era: str) -> JSON:
             for n, pk in enumerate(a.contact_pks)
         ],
         "responsibleParties": [
-            {"id": f"{a.pk}-{p.org_pk}", **({} if v1 else {"role": p.role, "specifier": ""}),
+            {"id": f"{a.pk}-{p.org_pk}", **({} if v1 else {"role": p.role, "specifier": p.specifier or ""}),
              "organization": _org(plan, p.org_pk, not v1), "__typename": "ActionResponsibleParty"}
             for p in a.responsible
         ],
@@ -139,7 +140,8 @@ def action_object(plan: PlanData, view: ActionView, era: str) -> JSON:
         "leadParagraph": a.lead,
         "links": [{"id": f"l{n}", "url": url, "title": title, "__typename": "ActionLink"}
                   for n, (title, url) in enumerate(a.links)],
-        "statusSummary": {"identifier": summary, "label": plan.statuses.get(a.status_id or "", "Tuntematon"),
+        "statusSummary": {"identifier": summary,
+                          "label": plan.statuses[a.status_id] if a.status_id else t(view.lang, "status-undefined"),
                           "color": _COLORS.get(a.status_id or "", "grey"), "sentiment": sentiment,
                           "isCompleted": a.status_id == "completed", "isActive": a.status_id != "completed",
                           "__typename": "ActionStatusSummary"},

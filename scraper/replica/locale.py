@@ -36,6 +36,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "filters-aria": "Toimenpidelista filtterit", "text-search": "Tekstihaku",
         "search-placeholder": "Etsi otsikoista", "search": "Haku", "actions-count": "toimenpidettä",
         "indicators-nav": "Mittarit", "front-page": "palvelun etusivu", "lead": "action-leadParagraph",
+        "status-undefined": "Tuntematon",
     },
     "sv": {
         "actions": "Åtgärder", "action": "Åtgärd", "previous": "Tidigare", "next": "Nästa",
@@ -61,7 +62,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "action-not-found": "Åtgärd hittades inte", "loading": "Laddar", "filters": "Filter",
         "filters-aria": "Filter för åtgärdslistan", "text-search": "Textsökning", "search-placeholder": "Sök",
         "search": "Sök", "actions-count": "åtgärder", "indicators-nav": "Indikatorer", "front-page": "startsida",
-        "lead": "action-leadParagraph",
+        "lead": "action-leadParagraph", "status-undefined": "Okänd",
     },
     "en": {
         "actions": "Actions", "action": "Action", "previous": "Previous", "next": "Next",
@@ -87,7 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "action-not-found": "Action not found", "loading": "Loading", "filters": "Filters",
         "filters-aria": "Action list filters", "text-search": "Text search", "search-placeholder": "Search titles",
         "search": "Search", "actions-count": "actions", "indicators-nav": "Indicators", "front-page": "front page",
-        "lead": "action-leadParagraph",
+        "lead": "action-leadParagraph", "status-undefined": "Unknown",
     },
 }
 

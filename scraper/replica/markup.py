@@ -12,7 +12,7 @@ import hashlib
 import random
 import re
 
-from scraper.replica.model import Inline, RichText
+from scraper.replica.model import Block, Inline, RichText
 
 _ENTITY_VARIANTS = {
     "ä": ("ä", "&auml;", "&#228;", "&#xe4;"),
@@ -124,7 +124,12 @@ class Variation:
         out = []
         for piece in pieces:
             if piece[0] == "text":
-                out.append(self.esc(piece[1]))
+                text = piece[1]
+                if self.enabled and " " in text and self.rng.random() < 0.1:
+                    # editors' HTML wraps long lines: a source newline inside a paragraph is only a space
+                    at = self.rng.choice([n for n, ch in enumerate(text) if ch == " "])
+                    text = text[:at] + "\n" + text[at + 1:]
+                out.append(self.esc(text))
             elif piece[0] == "link":
                 out.append(f'<a href="{self.attr(piece[2])}">{self.esc(piece[1])}</a>')
             else:
@@ -141,10 +146,26 @@ class Variation:
                     body = " " * noise + body + "\n" * noise
                     noise = 0
                 parts.append(f"<p>{body}</p>")
+            elif block.kind == "h3":
+                parts.append(f"<h3>{self.inline(block.items[0])}</h3>")
+            elif block.kind == "table":
+                parts.append(self.table(block))
             else:
                 items = "".join(f"{self.ws()}<li>{self.inline(item)}</li>" for item in block.items)
-                parts.append(f"<ul>{items}{self.ws()}</ul>")
+                parts.append(f"<{block.kind}>{items}{self.ws()}</{block.kind}>")
         return self.join(parts)
+
+    def table(self, block: Block) -> str:
+        """A table as the admin's rich-text editor writes it: header row in `thead`, the rest in `tbody`."""
+        def row(cells: list[list[Inline]], tag: str) -> str:
+            return "<tr>" + "".join(f"{self.ws()}<{tag}>{self.inline(c)}</{tag}>" for c in cells) + f"{self.ws()}</tr>"
+
+        head, *body = block.rows
+        html = (f"<table>{self.ws()}<thead>{row(head, 'th')}</thead>{self.ws()}<tbody>"
+                + "".join(self.ws() + row(r, "td") for r in body) + f"{self.ws()}</tbody></table>")
+        if self.enabled and self.rng.random() < 0.5:
+            html = f'<figure class="table">{html}</figure>'
+        return html
 
     @staticmethod
     def plain_rich(rt: RichText, noise: int = 0) -> str:

@@ -15,12 +15,19 @@ from typing import Literal
 Inline = tuple[str, ...]
 
 
+#: one table row: its cells, each a run of inline pieces
+Row = list[list[Inline]]
+
+
 @dataclass
 class Block:
-    """A block of rich text: a paragraph (`p`) or a bullet list (`ul`, one item per entry of `items`)."""
+    """A block of rich text as an editor writes it in the admin: a paragraph (`p`), a sub-heading inside the
+    text (`h3`), a list (`ul`/`ol`, one item per entry of `items`) or a table (`rows`, the first row its header).
+    """
 
-    kind: Literal["p", "ul"]
+    kind: Literal["p", "h3", "ul", "ol", "table"]
     items: list[list[Inline]]
+    rows: list[Row] = field(default_factory=list)
 
 
 RichText = list[Block]

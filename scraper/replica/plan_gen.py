@@ -27,6 +27,7 @@ from scraper.replica.model import (
     StatusUpdateData,
     TaskData,
 )
+from scraper.replica.plan_content import HELSINKI_SECTOR, enrich_actions, helsinki_categories
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 TODAY = dt.date(2019, 10, 15)
@@ -166,12 +167,15 @@ def build_plan(key: str, seed: int = 0) -> PlanData:
         plan.persons[person_pk] = Person(person_pk, first, last, rng.choice(wb.TITLES), rng.choice(wb.UNITS))
         person_pk += 1
     plan.persons[999] = Person(999, "Mia", "Malin", "ympäristösuunnittelija", "Ympäristöpalvelut")
-    themes = ["Hankinnat", "Rakennukset", "Liikenne", "Energia", "Kulutus", "Kaupunkisuunnittelu",
-              "Hiilinielut", "Viestintä ja osallistaminen"]
-    for pk, name in enumerate(themes, start=1):
-        plan.categories[pk] = Category(pk, str(pk), name, "theme")
-    for pk, name in ((20, "Joukkoliikenne"), (21, "Pyöräily"), (22, "Sähköautot")):
-        plan.categories[pk] = Category(pk, str(pk), name, "theme", parent_pk=3)
+    if key == "helsinki":
+        helsinki_categories(plan)
+    else:
+        themes = ["Hankinnat", "Rakennukset", "Liikenne", "Energia", "Kulutus", "Kaupunkisuunnittelu",
+                  "Hiilinielut", "Viestintä ja osallistaminen"]
+        for pk, name in enumerate(themes, start=1):
+            plan.categories[pk] = Category(pk, str(pk), name, "theme")
+        for pk, name in ((20, "Joukkoliikenne"), (21, "Pyöräily"), (22, "Sähköautot")):
+            plan.categories[pk] = Category(pk, str(pk), name, "theme", parent_pk=3)
     if key == "tampere":
         for pk, name in ((40, "Kestävä liikkuminen"), (41, "Energiatehokas rakentaminen")):
             plan.categories[pk] = Category(pk, f"k{pk}", name, "kokonaisuus")
@@ -200,6 +204,7 @@ def build_plan(key: str, seed: int = 0) -> PlanData:
             if action.identifier == "111":
                 seed_action.order = action.order
                 plan.actions[n] = seed_action
+    enrich_actions(plan, seed)
     return plan
 
 
@@ -211,7 +216,7 @@ def _action(plan: PlanData, rng: random.Random, i: int, ident: str, with_seuraav
     theme_pks = [pk for pk, c in plan.categories.items() if c.type_identifier == "theme"]
     cats = rng.sample(theme_pks, rng.choice([1, 1, 1, 2]))
     for ctype in plan.category_types:
-        if not ctype.primary:
+        if not ctype.primary and ctype is not HELSINKI_SECTOR:  # that one is given in plan_content
             own = [pk for pk, c in plan.categories.items() if c.type_identifier == ctype.identifier]
             cats += rng.sample(own, rng.randint(1, min(2, len(own))))
     org_pks = rng.sample(sorted(plan.orgs), rng.choice([0, 1, 1, 2, 2, 3]))

@@ -53,7 +53,7 @@ def _cards_v1(ctx: PageCtx, actions: list[ActionData]) -> str:
         name = a.name if len(a.name) <= 120 else a.name[:120] + "…"
         status = ctx.plan.statuses.get(a.status_id or "", "")
         card = (f'<div class="col-6 col-sm-4 col-lg-3 col-xl-2 mb-4"><a href="{ctx.action_href(a.identifier)}">'
-                f'<div class="card {v.cls("ActionCard-Card")}"><div class="{v.cls("ActionCard-Status")} bg-{a.status_id}">'
+                f'<div class="card {v.cls("ActionCard-Card")}"><div class="{v.cls("ActionCard-Status")} bg-{a.status_id or ""}">'
                 f'<span class="action-number">{v.esc(a.identifier)}</span><div>{v.esc(status)}</div>'
                 f'<div class="progress"><div class="progress-bar" style="width:{a.completion or 0}%"></div></div></div>'
                 f'<div class="card-body"><div class="card-title">{v.esc(name)}</div></div></div></a></div>')
@@ -94,10 +94,11 @@ def render_v3_list(ctx: PageCtx) -> str:
     for a in actions:
         phase = dict(ctx.plan.phases).get(a.phase_id or "", "")
         status = ctx.plan.statuses.get(a.status_id or "", "")
+        shown = f"{phase} ({status})" if status else phase
         cards.append(f'<div class="col-6 col-sm-4 col-lg-3 col-xl-2"><a href="{ctx.action_href(a.identifier)}">'
                      f'<div class="card {v.cls("ActionCard-Card")}"><div class="{v.cls("ActionCard-ActionNumber")}">'
-                     f'{v.esc(a.identifier)}</div><div class="{v.cls("ActionCard-StatusName")}">{v.esc(phase)} '
-                     f'({v.esc(status)})</div><div class="card-title">{v.esc(a.name)}</div></div></a></div>')
+                     f'{v.esc(a.identifier)}</div><div class="{v.cls("ActionCard-StatusName")}">{v.esc(shown)}</div>'
+                     f'<div class="card-title">{v.esc(a.name)}</div></div></a></div>')
     body = (f'<div class="container"><h1>{v.esc(ctx.t("actions"))}</h1>{_filters(ctx)}<span class="count">'
             f'{len(actions)} {v.esc(ctx.t("actions-count"))}</span><div role="tablist"></div>'
             f'<div role="tabpanel" id="list-view" aria-labelledby="list-tab" hidden=""><div class="alert">'

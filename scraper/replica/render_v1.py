@@ -28,8 +28,7 @@ def _hero(ctx: PageCtx, view: ActionView) -> str:
         pager.append("<span> | </span>")
     if nxt:
         pager.append(f'<a href="{v.attr(nxt)}">{v.esc(ctx.t("next"))} <svg class="icon"></svg></a>')
-    badges = "".join(f'<span class="mr-3 badge badge-secondary {v.cls("ActionHero-CategoryBadge")}">{v.esc(c)}</span>'
-                     for c in view.categories)
+    badges = "" if early else _category_badges(ctx, view)
     inner = v.join([
         f'<a href="{back}"><h4>{v.esc(ctx.t("actions"))}</h4></a>',
         f"<p>{''.join(pager)}</p>",
@@ -48,22 +47,23 @@ def _section(ctx: PageCtx, html: str) -> str:
 
 def _sidebar(ctx: PageCtx, view: ActionView) -> str:
     v = ctx.var
-    out = []
+    out: dict[str, str] = {}
     if view.impact:
-        out.append(_section(ctx, f"<h5>{v.esc(ctx.t('action-impact'))}</h5>" + '<svg class="circle"></svg>' * 5
-                            + f"<h6>{v.esc(view.impact)} {v.esc(ctx.t('impact'))}</h6>"))
-    if view.status:
-        ident = view.status[1]
-        bar = {"on_time": "bg-success", "completed": "bg-success", "late": "bg-warning",
-               "severely_late": "bg-danger"}.get(ident, "")
-        pct = f"<strong>{view.completion}% {v.esc(ctx.t('action-percent-ready'))}</strong>" if view.completion else ""
-        out.append(_section(ctx, f"<h5>{v.esc(ctx.t('action-progress'))}</h5>{pct}<div class=\""
-                                 f'{v.cls("ActionStatus-Status")}"><div class="progress bg-{ident}"><div '
-                                 f'class="progress-bar {bar}" role="progressbar" aria-valuenow="{view.completion or 0}" '
-                                 f'style="width:{view.completion or 0}%"><div class="{v.cls("ActionStatus-StatusTitle")}">'
-                                 f"{v.esc(view.status[0])}</div></div></div></div>"))
+        out["impact"] = _section(ctx, f"<h5>{v.esc(ctx.t('action-impact'))}</h5>" + '<svg class="circle"></svg>' * 5
+                                 + f"<h6>{v.esc(view.impact)} {v.esc(ctx.t('impact'))}</h6>")
+    # the status widget is always there: without a status it is a heading over an empty bar with no label
+    ident, label = view.status[1] if view.status else "", view.status[0] if view.status else ""
+    bar = {"on_time": "bg-success", "completed": "bg-success", "late": "bg-warning",
+           "severely_late": "bg-danger"}.get(ident, "")
+    pct = f"<strong>{view.completion}% {v.esc(ctx.t('action-percent-ready'))}</strong>" if view.completion else ""
+    out["progress"] = _section(ctx, f"<h5>{v.esc(ctx.t('action-progress'))}</h5>{pct}<div class=\""
+                                    f'{v.cls("ActionStatus-Status")}"><div class="progress bg-{ident}"><div '
+                                    f'class="progress-bar {bar}" role="progressbar" '
+                                    f'aria-valuenow="{view.completion or 0}" style="width:{view.completion or 0}%">'
+                                    f'<div class="{v.cls("ActionStatus-StatusTitle")}">{v.esc(label)}</div></div></div>'
+                                    "</div>")
     if view.schedule is not None:
-        out.append(_section(ctx, f"<h5>{v.esc(ctx.t('action-timeline'))}</h5><div class=\"plotly-graph\"></div>"))
+        out["schedule"] = _section(ctx, f"<h5>{v.esc(ctx.t('action-timeline'))}</h5><div class=\"plotly-graph\"></div>")
     if view.orgs:
         badges = []
         for n, org in enumerate(view.orgs):
@@ -78,8 +78,8 @@ def _sidebar(ctx: PageCtx, view: ActionView) -> str:
         orgs = " ".join(badges)
     else:
         orgs = f"<h6>{v.esc(ctx.t('responsible-parties-missing'))}</h6>"
-    out.append(_section(ctx, f'<div class="{v.cls("ActionDetails-Responsibles")}"><h5>'
-                             f"{v.esc(ctx.t('responsible-parties'))}</h5>{orgs}</div>"))
+    out["orgs"] = _section(ctx, f'<div class="{v.cls("ActionDetails-Responsibles")}"><h5>'
+                                f"{v.esc(ctx.t('responsible-parties'))}</h5>{orgs}</div>")
     if view.contacts:
         items = []
         for name, title, unit, pk in view.contacts:
@@ -97,10 +97,23 @@ def _sidebar(ctx: PageCtx, view: ActionView) -> str:
         people = f"<ul>{''.join(items)}</ul>"
     else:
         people = f'<div class="{v.cls("ContactPersons-Note")}">{v.esc(ctx.t("contact-persons-missing"))}</div>'
-    out.append(_section(ctx, f"<h5>{v.esc(ctx.t('contact-persons'))}</h5>{people}"))
-    out.append(_section(ctx, f'<div class="{v.cls("ActionDetails-LastUpdated")}">'
-                             f"{v.esc(ctx.t('action-last-updated'))} {v.esc(view.updated_shown)}</div>"))
-    return v.join([v.wrap(x) for x in out])
+    out["people"] = _section(ctx, f"<h5>{v.esc(ctx.t('contact-persons'))}</h5>{people}")
+    # As on the 2019 seed page, the sidebar opens with "Tietoja päivitetty" (V1-early: then the category badges,
+    # then the rest in its own order). With no official description, that line directly follows the description
+    # column in document order, with no heading between them.
+    out["updated"] = _section(ctx, f'<div class="{v.cls("ActionDetails-LastUpdated")}">'
+                                   f"{v.esc(ctx.t('action-last-updated'))} {v.esc(view.updated_shown)}</div>")
+    order = ["updated", "impact", "progress", "schedule", "orgs", "people"]
+    if ctx.era == "v1early":
+        out["categories"] = _section(ctx, _category_badges(ctx, view)) if view.categories else ""
+        order = ["updated", "categories", "orgs", "people", "progress", "schedule", "impact"]
+    return v.join([v.wrap(out[k]) for k in order if out.get(k)])
+
+
+def _category_badges(ctx: PageCtx, view: ActionView) -> str:
+    v = ctx.var
+    return "".join(f'<span class="mr-3 badge badge-secondary {v.cls("ActionHero-CategoryBadge")}">{v.esc(c)}</span>'
+                   for c in view.categories)
 
 
 def _tasks(ctx: PageCtx, view: ActionView) -> str:

@@ -9,9 +9,11 @@ from typing import Any
 
 from scraper.replica import flight
 from scraper.replica.embedded import action_object
-from scraper.replica.model import Category, PlanData
+from scraper.replica.model import CategoryType, PlanData
 from scraper.replica.page import PageCtx, banner
-from scraper.replica.render_v3_blocks import BLOCKS, eteneminen, status_updates
+from scraper.replica.render_v3_badges import breadcrumb
+from scraper.replica.render_v3_blocks import BLOCKS, eteneminen, heading, status_updates
+from scraper.replica.v3_http import TRACE_MARK
 from scraper.replica.view import ActionView
 
 DEFAULT_LAYOUT = {
@@ -34,28 +36,38 @@ FIELD_LABELS = {
 
 
 def layout(plan: PlanData, build_seed: int, varied: bool, lang: str) -> dict[str, list[dict[str, Any]]]:
-    """The admin-configured block layout of this site build (stable across its pages)."""
+    """The admin-configured block layout of this site build (stable across its pages). The aside has one
+    category block per category type; a varied build may configure none for the primary type, and then only the
+    hero breadcrumb shows the categories."""
     rng = random.Random(f"layout:{plan.key}:{build_seed}")
     out: dict[str, list[dict[str, Any]]] = {}
     for place, names in DEFAULT_LAYOUT.items():
         names = list(names)
         if varied:
             rng.shuffle(names)
-        blocks = []
-        for n, name in enumerate(names):
-            label = None
-            if varied and lang == "fi" and name in FIELD_LABELS and rng.random() < 0.5:
-                label = rng.choice(FIELD_LABELS[name])
-            block: dict[str, Any] = {"id": f"{place}-{n}", "fieldLabel": label, "__typename": name}
-            if name == "ActionResponsiblePartiesBlock":
-                block["heading"] = label
-                block.pop("fieldLabel")
+        blocks: list[dict[str, Any]] = []
+        for name in names:
+            types: list[CategoryType | None] = [None]
             if name == "ActionContentCategoryTypeBlock":
-                block["categoryType"] = {"identifier": plan.primary_type().identifier,
-                                         "name": plan.primary_type().name}
-            blocks.append(block)
+                types = [t for t in plan.category_types if not (t.primary and varied and rng.random() < 0.3)]
+            for ctype in types:
+                label = None
+                if varied and lang == "fi" and name in FIELD_LABELS and rng.random() < 0.5:
+                    label = rng.choice(FIELD_LABELS[name])
+                block: dict[str, Any] = {"id": f"{place}-{len(blocks)}", "fieldLabel": label, "__typename": name}
+                if name == "ActionResponsiblePartiesBlock":
+                    block["heading"] = block.pop("fieldLabel")
+                if ctype is not None:
+                    block["categoryType"] = {"identifier": ctype.identifier, "name": ctype.name,
+                                             "primary": ctype.primary, "__typename": "CategoryType"}
+                blocks.append(block)
         out[place] = blocks
     return out
+
+
+def shows_primary_category_block(blocks: dict[str, list[dict[str, Any]]]) -> bool:
+    return any(b["__typename"] == "ActionContentCategoryTypeBlock" and b["categoryType"]["primary"]
+               for place in blocks.values() for b in place)
 
 
 def _hero(ctx: PageCtx, view: ActionView) -> str:
@@ -73,25 +85,12 @@ def _hero(ctx: PageCtx, view: ActionView) -> str:
             links.append(f'<a href="{v.attr(nxt)}">{v.esc(ctx.t("next"))}<svg aria-hidden="true" class="icon">'
                          f'<use href="#arrow-right"></use></svg></a>')
         pager = f"<div>{''.join(links)}</div>"
-    crumbs = []
-    for pk in view.category_pks:
-        chain: list[Category] = []
-        cat = ctx.plan.categories[pk]
-        while True:
-            chain.insert(0, cat)
-            if cat.parent_pk is None:
-                break
-            cat = ctx.plan.categories[cat.parent_pk]
-        spans = "".join(
-            f'<span id="crumb-{c.pk}"><a href="{ctx.list_href()}?cat-{c.type_identifier}={c.pk}">'
-            f"{v.esc(c.name)}</a>&nbsp;/ </span>" for c in chain)
-        crumbs.append(f'<div class="{v.cls("ActionHero-Breadcrumbs")}">{spans}</div>')
     h1 = (f'<h1 class="{v.cls("ActionHero-ActionHeadline")}"><span class="{v.cls("ActionHero-ActionNumber")}">'
           f'{v.esc(view.identifier)}</span><span class="{v.cls("ActionHero-ActionName")}">{v.esc(view.name)}'
           f"</span></h1>")
     nav = (f'<nav aria-label="{v.attr(ctx.t("nav-actions-pager"))}"><a href="{ctx.list_href()}"><span '
            f'class="{v.cls("ActionHero-IndexLink")}">{v.esc(ctx.t("actions"))}</span></a>{pager}</nav>')
-    card = v.join([nav, v.wrap("".join(crumbs)), h1])
+    card = v.join([nav, v.wrap(breadcrumb(ctx, view)), h1])
     return (f'<header class="{v.cls("ActionHero-Hero")}"><div class="{v.cls("ActionHero-ActionBgImage")}">'
             f'<div class="{v.cls("ActionHero-OverlayContainer")}"><div class="container"><div class="row">'
             f'<div class="col-lg-8"><div class="card {v.cls("ActionHero-ActionCard")}"><div class="card-body">'
@@ -118,7 +117,7 @@ def action_body(ctx: PageCtx, view: ActionView, blocks: dict[str, list[dict[str,
     top += [BLOCKS[b["__typename"]](ctx, view, b) for b in blocks["detailsMainTop"]]
     top.append(status_updates(ctx, view))
     bottom = [BLOCKS[b["__typename"]](ctx, view, b) for b in blocks["detailsMainBottom"]]
-    aside = [f'<h2 class="visually-hidden">{v.esc(ctx.t("action-meta-header"))}</h2>']
+    aside = [heading(ctx, 2, ctx.t("action-meta-header"), hidden=True)]
     aside += [BLOCKS[b["__typename"]](ctx, view, b) for b in blocks["detailsAside"]]
     aside.append(f'<div><div class="{v.cls("ActionContent-LastUpdated")}">{v.esc(ctx.t("action-last-updated"))}'
                  f"<!-- --> <!-- -->{v.esc(view.updated_shown)}</div></div>")
@@ -152,6 +151,7 @@ def document(ctx: PageCtx, title: str, description: str, flight_payload: str, bo
     pushes = flight.encode_pushes(flight_payload, rng)
     head = [
         '<meta charSet="utf-8"/>', '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
+        TRACE_MARK,
         '<link rel="stylesheet" href="/_next/static/css/9f1e2a.css" data-precedence="next"/>',
         '<link rel="preload" as="script" fetchPriority="low" href="/_next/static/chunks/webpack-77aa.js"/>',
         '<script src="/_next/static/chunks/4212-8c1f.js" async=""></script>',

@@ -22,6 +22,7 @@ from scraper.replica.config import ReplicaConfig
 from scraper.replica.days import Change
 from scraper.replica.faults import Fault, FaultSet
 from scraper.replica.site import Page, ReplicaSite
+from scraper.replica.v3_http import cookies, trace_tags
 
 CONTROL = "/__replica__/"
 
@@ -257,6 +258,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_page(self, page: Page, kinds: dict[str, Fault], head: bool) -> int:
         body, ctype = page.body, page.content_type
+        if page.trace_at is not None:  # V3: this response's own tracing id, spliced into the cached body
+            at = page.trace_at
+            body = b"".join((body[:at], trace_tags(*self.replica._site.trace_keys), body[at:]))
         if "huge" in kinds:
             mb = float(kinds["huge"].arg or "11")
             pad = b"<!-- " + b"x" * int(mb * 1024 * 1024) + b" -->"
@@ -269,7 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
         if "type" in kinds:
             ctype = kinds["type"].arg or "application/octet-stream"
         etag, modified = page.etag, page.last_modified
-        if page.status == 200 and not kinds and self._not_modified(etag, modified):
+        if (etag is not None and modified is not None and page.status == 200 and not kinds
+                and self._not_modified(etag, modified)):
             self.send_response(304)
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", modified)
@@ -278,9 +283,15 @@ class _Handler(BaseHTTPRequestHandler):
             return 304
         self.send_response(page.status)
         self.send_header("Content-Type", ctype)
-        self.send_header("ETag", etag)
-        self.send_header("Last-Modified", modified)
-        self.send_header("Cache-Control", "public, max-age=0, must-revalidate")
+        if etag is not None and modified is not None:
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
+            self.send_header("Cache-Control", "public, max-age=0, must-revalidate")
+        for name, value in page.headers:
+            self.send_header(name, value)
+        if page.v3:
+            for cookie in cookies(page.lang):
+                self.send_header("Set-Cookie", cookie)
         self.send_header("Content-Length", str(len(body)))
         if "truncate" in kinds:
             self.send_header("Connection", "close")

@@ -21,6 +21,7 @@ from scraper.replica.model import PlanData
 from scraper.replica.page import PageCtx
 from scraper.replica.plan_gen import build_plan
 from scraper.replica.truth import expected_record
+from scraper.replica.v3_http import CACHE_CONTROL, TRACE_MARK, build_keys, link_header
 from scraper.replica.view import ERAS, LANGS, Site, build_view
 
 CACHE_SIZE = 400
@@ -28,20 +29,20 @@ CACHE_SIZE = 400
 
 @dataclass(frozen=True)
 class Page:
+    """A rendered response body and what goes with it. V1/V2 pages have validators; a V3 page has none, and
+    instead a place (`trace_at`) where every response splices its own tracing tags, and its fixed headers."""
+
     status: int
     content_type: str
     body: bytes
-    etag: str
-    last_modified: str
+    etag: str | None
+    last_modified: str | None
     is_action: bool = False
     location: str | None = None
-
-
-def _page(status: int, text: str, ctype: str, day: dt.date, is_action: bool = False) -> Page:
-    body = text.encode("utf-8")
-    etag = '"' + hashlib.sha1(body).hexdigest()[:24] + '"'
-    stamp = dt.datetime(day.year, day.month, day.day, 4, 0, tzinfo=dt.UTC)
-    return Page(status, ctype, body, etag, format_datetime(stamp, usegmt=True), is_action)
+    v3: bool = False
+    trace_at: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    lang: str = "fi"
 
 
 class ReplicaSite:
@@ -55,6 +56,7 @@ class ReplicaSite:
         self._cache: OrderedDict[tuple[object, ...], Page] = OrderedDict()
         self._lock = threading.Lock()
         self.closed = False  # set when the server stops: background prewarming ends
+        self.trace_keys = build_keys(cfg.variation_seed if cfg.variation_seed is not None else cfg.seed)
 
     # --- state ---------------------------------------------------------------------------------------------
     @property
@@ -107,9 +109,38 @@ class ReplicaSite:
         host = self.base_url.split("://", 1)[1]
         out = {}
         for action in plan.live_actions():
-            view = build_view(plan, action, site, self.cfg.era, self.cfg.test_banner, self.cfg.redesign)
+            view = build_view(plan, action, site, self.cfg.era, self.cfg.test_banner, self.cfg.redesign,
+                              self._category_block(lang))
             out[action.identifier] = expected_record(view, host, plan.base_path, embedded=not self.cfg.redesign)
         return out
+
+    def _category_block(self, lang: str) -> bool:
+        """Whether this build's V3 layout has an aside block for the primary category type."""
+        if self.cfg.era != "v3":
+            return True
+        varied = self.cfg.variation_seed is not None
+        build = self.cfg.variation_seed if self.cfg.variation_seed is not None else self.cfg.seed
+        return render_v3.shows_primary_category_block(render_v3.layout(self.plan, build, varied, lang))
+
+    def _page(self, status: int, text: str, ctype: str, path: str, is_action: bool = False) -> Page:
+        body = text.encode("utf-8")
+        if self.cfg.era != "v3":
+            day = self.plan.today
+            etag = '"' + hashlib.sha1(body).hexdigest()[:24] + '"'
+            stamp = dt.datetime(day.year, day.month, day.day, 4, 0, tzinfo=dt.UTC)
+            return Page(status, ctype, body, etag, format_datetime(stamp, usegmt=True), is_action)
+        mark = TRACE_MARK.encode()
+        at = body.find(mark)
+        if at >= 0:
+            body = body[:at] + body[at + len(mark):]
+        lang, inner = self.split(path)
+        headers = [("Cache-Control", CACHE_CONTROL), ("x-plan-identifier", self.plan.identifier),
+                   ("x-plan-domain", self.base_url.split("://", 1)[1].rsplit(":", 1)[0])]
+        if ctype.startswith("text/html") and not inner.startswith("/__outside_plan__"):
+            urls = [(code, self.base_url + self.site_for(code).root + inner) for code in LANGS]
+            headers.append(("link", link_header([*urls, ("x-default", urls[0][1])])))
+        return Page(status, ctype, body, None, None, is_action, v3=True, trace_at=at if at >= 0 else None,
+                    headers=tuple(headers), lang=lang)
 
     # --- rendering -----------------------------------------------------------------------------------------
     def _ctx(self, lang: str, page_key: str) -> PageCtx:
@@ -158,13 +189,14 @@ class ReplicaSite:
         return None
 
     def _render(self, path: str, next_href: str | None, next_ident: str | None) -> Page:
-        plan, era, today = self.plan, self.cfg.era, self.plan.today
+        plan, era = self.plan, self.cfg.era
+        mark = TRACE_MARK if era == "v3" else ""
         if path == "/robots.txt":
-            return _page(200, self._robots(), "text/plain; charset=utf-8", today)
+            return self._page(200, self._robots(), "text/plain; charset=utf-8", path)
         if path == "/sitemap.xml":
             if era == "v3":
                 return self._not_found(path, "fi", action=False)
-            return _page(200, self._sitemap(), "application/xml; charset=utf-8", today)
+            return self._page(200, self._sitemap(), "application/xml; charset=utf-8", path)
         lang, inner = self.split(path)
         html = "text/html; charset=utf-8"
         ident = self.action_identifier(path)
@@ -173,34 +205,35 @@ class ReplicaSite:
             if action is None or action.merged_with is not None:
                 return self._not_found(path, lang, action=True)
             ctx = self._ctx(lang, path)
-            ctx.view = build_view(plan, action, ctx.site, era, self.cfg.test_banner, self.cfg.redesign)
+            ctx.view = build_view(plan, action, ctx.site, era, self.cfg.test_banner, self.cfg.redesign,
+                                  self._category_block(lang))
             ctx.next_href, ctx.next_ident = next_href, next_ident
             renderer = {"v1early": render_v1, "v1": render_v1, "v2": render_v2, "v3": render_v3}[era]
-            return _page(200, renderer.render_action(ctx), html, today, is_action=True)
+            return self._page(200, renderer.render_action(ctx), html, path, is_action=True)
         if inner in ("/actions", "/actions/"):
             ctx = self._ctx(lang, path)
             text = render_list.render_v3_list(ctx) if era == "v3" else render_list.render_v1_list(ctx)
-            return _page(200, text, html, today)
+            return self._page(200, text, html, path)
         if inner == "/":
             ctx = self._ctx(lang, path)
             link = f'<a href="{ctx.list_href()}">{ctx.t("actions")}</a>'
-            return _page(200, f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>'
+            return self._page(200, f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{mark}<title>'
                               f"{plan.site_title}</title></head><body><h1>{plan.name}</h1>{link}</body></html>",
-                         html, today)
+                              html, path)
         for section in ("/indicators/", "/organizations/"):
             if inner.startswith(section) and inner[len(section):].isdigit():
-                return _page(200, f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>'
+                return self._page(200, f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{mark}<title>'
                                   f"{plan.site_title}</title></head><body><h1>{section.strip('/')} "
-                                  f"{inner[len(section):]}</h1></body></html>", html, today)
+                                  f"{inner[len(section):]}</h1></body></html>", html, path)
         return self._not_found(path, lang, action=False)
 
     def _not_found(self, path: str, lang: str, action: bool) -> Page:
         ctx = self._ctx(lang, path)
         if self.cfg.era == "v3":
             # V3 answers a missing action with 200 and a marker; other unknown paths too (App Router not-found)
-            return _page(200 if action else 404, render_v3.render_not_found(ctx), "text/html; charset=utf-8",
-                         self.plan.today)
-        return _page(404, render_v1.render_not_found(ctx), "text/html; charset=utf-8", self.plan.today)
+            return self._page(200 if action else 404, render_v3.render_not_found(ctx), "text/html; charset=utf-8",
+                              path)
+        return self._page(404, render_v1.render_not_found(ctx), "text/html; charset=utf-8", path)
 
     def _robots(self) -> str:
         lines = ["User-agent: *", "Disallow: /admin", "Disallow: /api/"]

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from schemas.action import Action, ContactPerson, Indicator, Link, Organization, Status, StatusUpdate, Task
 from schemas.text import clean_block, clean_inline
-from scraper.replica.model import RichText
+from scraper.replica.model import Block, RichText
 from scraper.replica.view import ActionView
 
 _STATE_RANK = {"done": 0, "in_progress": 1, "todo": 2}
@@ -25,26 +25,35 @@ def paragraph_text(inlines: list[tuple[str, ...]]) -> str:
     return "".join(parts)
 
 
+def table_text(block: Block) -> str:
+    """A table is one paragraph: a line per row (header kept), cells joined by " | ", so that no cell runs into
+    the next ("202510 %")."""
+    lines = [" | ".join(clean_inline(paragraph_text(cell)) for cell in row) for row in block.rows]
+    return "\n".join(line for line in lines if line.strip(" |"))
+
+
 def rich_text(rt: RichText | None) -> str | None:
-    """Plain text of rich text as record.md says: blocks and list items are paragraphs, `<br>` a newline."""
+    """Plain text of rich text as record.md says: paragraphs, sub-headings and list items are paragraphs,
+    a table one paragraph of its own, `<br>` a newline."""
     if rt is None:
         return None
     paragraphs = []
     for block in rt:
-        for item in block.items:
-            text = clean_block(paragraph_text(item))
-            if text:
-                paragraphs.append(text)
+        texts = [table_text(block)] if block.kind == "table" else [clean_block(paragraph_text(i)) for i in block.items]
+        paragraphs += [text for text in texts if text]
     return "\n\n".join(paragraphs)
+
+
+def _inlines(rt: RichText) -> list[list[tuple[str, ...]]]:
+    return [run for block in rt for run in (block.items + [cell for row in block.rows for cell in row])]
 
 
 def rich_links(rt: RichText, page_url: str) -> list[tuple[str, str]]:
     out = []
-    for block in rt:
-        for item in block.items:
-            for piece in item:
-                if piece[0] == "link":
-                    out.append((clean_inline(piece[1]), urljoin(page_url, piece[2])))
+    for item in _inlines(rt):
+        for piece in item:
+            if piece[0] == "link":
+                out.append((clean_inline(piece[1]), urljoin(page_url, piece[2])))
     return out
 
 

@@ -5,6 +5,7 @@ ground truth read, so that "what the page says" is decided once, here, following
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin
 
@@ -52,6 +53,7 @@ class OrgView:
     pk: int
     raw_abbreviation: str | None
     raw_name: str
+    specifier: str | None = None
 
 
 @dataclass
@@ -90,8 +92,9 @@ class ActionView:
     official_text: str | None  # as the record holds it
     official_label: str | None
     official_source: str | None
-    categories: list[str]
-    category_pks: list[int]
+    categories: list[str]  # as the record holds them
+    category_pks: list[int]  # the primary type's, in data order
+    crumb_pks: list[int]  # the same in the V3 breadcrumb's order
     orgs: list[OrgView]
     contacts: list[tuple[str, str | None, str | None, int]]  # name, title, organization, pk
     status: tuple[str, str] | None
@@ -148,6 +151,16 @@ def _task_views(plan: PlanData, action: ActionData, era: str, lang: str) -> list
     return out
 
 
+def breadcrumb_order(pks: list[int], identifier: str) -> list[int]:
+    """The V3 hero breadcrumb's order of the primary categories: a per-page shuffle that differs from the data
+    order whenever there are two or more, as the real breadcrumb's order does."""
+    order = list(pks)
+    random.Random(f"crumbs:{identifier}").shuffle(order)
+    if len(order) > 1 and order == pks:
+        order = order[1:] + order[:1]
+    return order
+
+
 def official_text(action: ActionData, era: str) -> str | None:
     if action.official_name is None:
         return None
@@ -157,7 +170,9 @@ def official_text(action: ActionData, era: str) -> str | None:
 
 
 def build_view(plan: PlanData, action: ActionData, site: Site, era: str, test_banner: bool,
-               redesign: bool = False) -> ActionView:
+               redesign: bool = False, category_block: bool = True) -> ActionView:
+    """`category_block=False`: the V3 layout shows no aside block of the primary category type, so the
+    breadcrumb alone tells the categories, in its own order."""
     lang = site.lang
     chain = plan.live_actions()
     idx = next(i for i, a in enumerate(chain) if a.identifier == action.identifier)
@@ -166,13 +181,14 @@ def build_view(plan: PlanData, action: ActionData, site: Site, era: str, test_ba
     v1 = era in ("v1early", "v1")
     primary = plan.primary_type().identifier
     cat_pks = [pk for pk in action.category_pks if plan.categories[pk].type_identifier == primary]
+    crumbs = breadcrumb_order(cat_pks, action.identifier)
     orgs = []
     for party in action.responsible:
         org = plan.orgs[party.org_pk]
         shown = org.abbreviation or org.name
         full = org.name if org.name != shown else None
         role = None if v1 else {"PRIMARY": "primary", "COLLABORATOR": "collaborator"}.get(party.role or "")
-        orgs.append(OrgView(shown, full, role, org.pk, org.abbreviation, org.name))
+        orgs.append(OrgView(shown, full, role, org.pk, org.abbreviation, org.name, party.specifier))
     contacts = [(p.full_name, p.title, p.organization, p.pk)
                 for p in (plan.persons[pk] for pk in action.contact_pks)]
     extra: dict[str, str] = {}
@@ -214,7 +230,8 @@ def build_view(plan: PlanData, action: ActionData, site: Site, era: str, test_ba
         official_text=official_text(action, era),
         official_label=official_label,
         official_source=f"({plan.official_name_description})" if action.official_name is not None else None,
-        categories=[plan.categories[pk].name for pk in cat_pks], category_pks=cat_pks,
+        categories=[plan.categories[pk].name for pk in (cat_pks if category_block or era != "v3" else crumbs)],
+        category_pks=cat_pks, crumb_pks=crumbs,
         orgs=orgs, contacts=contacts, status=status, phase=phase,
         completion=action.completion if action.completion else None,
         impact=plan.impacts[action.impact_id] if action.impact_id else None,

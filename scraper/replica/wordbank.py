@@ -115,3 +115,26 @@ LINKS = [
     ("Motiva: julkiset hankinnat", "https://www.motiva.fi/julkinen_sektori/kestavat_julkiset_hankinnat"),
     ("HSY:n ilmastoinfo", "https://www.hsy.fi/ilmastoinfo"),
 ]
+
+#: sub-headings editors put inside a description (an `<h3>` of the rich text, not a section of the page)
+SUBHEADINGS = ["Tavoitteet", "Toteutus", "Seuranta", "Taustaa", "Mitä tehdään?", "Vaikutukset"]
+
+#: small tables of plan text: (header row, body rows); NBSP between numbers and units as in the real plans
+TABLES = [
+    (["Vuosi", "Tavoite"], [["2025", "10\u00a0%"], ["2030", "50\u00a0%"], ["2035", "80\u00a0%"]]),
+    (["Mittari", "Lähtötaso 2019", "Tavoite 2030"],
+     [["Pyöräilyn kulkumuoto-osuus", "9\u00a0%", "15\u00a0%"], ["Latauspisteet", "420", "4\u00a0000"]]),
+    (["Vaihe", "Aikataulu", "Vastuu"],
+     [["Selvitys", "2020", "Kymp"], ["Pilotti", "2021–2022", "Stara"], ["Käyttöönotto", "2023", "Kymp & HSY"]]),
+    (["Kohde", "Säästö (MWh/v)"], [["Koulut", "1\u00a0250"], ["Päiväkodit", "480"], ["Virastotalot", "2\u00a0100,5"]]),
+]
+
+ORDERED_STEPS = [
+    "Laaditaan toteutussuunnitelma.",
+    "Kilpailutetaan ensimmäiset kohteet.",
+    "Arvioidaan tulokset ja päätetään jatkosta.",
+    "Raportoidaan ympäristölautakunnalle vuosittain.",
+]
+
+#: a responsible party's specifier, shown under its badge (never an organisation of its own)
+SPECIFIERS = ["ilmastoyksikkö", "rakennusvalvontapalvelut", "liikennesuunnittelu", "(koordinointi)"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from schemas.action import Action
@@ -31,3 +32,13 @@ def record_differences(got: Action, want: Action) -> list[str]:
         else:
             out.append(f"{field}: got {_short(a.get(field))} want {_short(b[field])}")
     return out
+
+
+#: V3's per-request tracing tags (reference 12.5)
+TRACE_TAGS = re.compile(rb'<meta name="sentry-trace" content="([0-9a-f]{32})-[0-9a-f]{16}-1"/>'
+                        rb'<meta name="baggage" content="[^"]*sentry-trace_id=([0-9a-f]{32})[^"]*"/>')
+
+
+def without_tracing(body: bytes) -> bytes:
+    """A V3 body with its per-request tracing tags removed: what stays the same from one fetch to the next."""
+    return TRACE_TAGS.sub(b"", body)

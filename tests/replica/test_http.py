@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.replica.helpers import TRACE_TAGS, without_tracing
+
 
 def test_robots_disallows_admin_and_hides_control_paths(serve: Any, client: httpx.Client) -> None:
     srv = serve(era="v1", crawl_delay=2)
@@ -46,8 +48,9 @@ def test_list_page_links_every_action(serve: Any, client: httpx.Client, era: str
         assert "planActions" in html and "__NEXT_DATA__" in html
 
 
-def test_conditional_requests_get_304(serve: Any, client: httpx.Client) -> None:
-    srv = serve(era="v3")
+@pytest.mark.parametrize("era", ["v1early", "v1", "v2"])
+def test_conditional_requests_get_304_in_pages_router_eras(serve: Any, client: httpx.Client, era: str) -> None:
+    srv = serve(era=era)
     url = srv.action_url("111")
     first = client.get(url)
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
@@ -58,6 +61,36 @@ def test_conditional_requests_get_304(serve: Any, client: httpx.Client) -> None:
     assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
     logged = [r for r in srv.request_log if r.headers.get("If-None-Match") == etag]
     assert logged and logged[0].status == 304
+
+
+@pytest.mark.parametrize("what", ["action", "list", "missing"])
+def test_v3_responses_differ_every_time_and_carry_no_validators(serve: Any, client: httpx.Client,
+                                                                what: str) -> None:
+    srv = serve(era="v3", lang="sv", plan="tampere")
+    url = {"action": srv.action_url(srv.chain()[3]), "list": srv.start_url, "missing": srv.action_url("9.9.9")}[what]
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content != second.content  # byte for byte, even from the render cache
+    assert without_tracing(first.content) == without_tracing(second.content)
+    ids = [TRACE_TAGS.search(r.content) for r in (first, second)]
+    assert all(m and m.group(1) == m.group(2) for m in ids)  # the baggage repeats the trace id
+    assert ids[0].group(1) != ids[1].group(1)  # type: ignore[union-attr]
+    for resp in (first, second):
+        assert int(resp.headers["Content-Length"]) == len(resp.content)
+        assert "ETag" not in resp.headers and "Last-Modified" not in resp.headers
+        assert resp.headers["Cache-Control"] == "private, no-cache, no-store, max-age=0, must-revalidate"
+        assert resp.headers["x-plan-identifier"] == "lumo" and resp.headers["x-plan-domain"] == "127.0.0.1"
+        assert 'hreflang="fi"' in resp.headers["link"] and 'hreflang="x-default"' in resp.headers["link"]
+        cookies = resp.headers.get_list("Set-Cookie")
+        assert any(re.fullmatch(r"authjs\.csrf-token=[0-9a-f]{64}%7C[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax", c)
+                   for c in cookies)
+        assert "NEXT_LOCALE=sv; Path=/; SameSite=lax" in cookies
+    assert first.headers["Set-Cookie"] != second.headers["Set-Cookie"]
+    # nothing to validate against: a conditional GET is a full answer
+    again = client.get(url, headers={"If-None-Match": "*", "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+    assert again.status_code == 200 and again.content
+    head = client.head(url)
+    assert int(head.headers["Content-Length"]) == len(first.content) and head.content == b""
 
 
 def test_a_real_edit_changes_the_etag(serve: Any, client: httpx.Client) -> None:

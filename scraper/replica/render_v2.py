@@ -11,7 +11,7 @@ from scraper.replica import render_v1
 from scraper.replica.embedded import action_object, apollo_state
 from scraper.replica.page import PageCtx
 from scraper.replica.render_v3_blocks import BLOCKS, eteneminen, status_updates
-from scraper.replica.view import ActionView
+from scraper.replica.view import ActionView, trail
 
 MAIN = ["ActionLeadParagraphBlock", "ActionDescriptionBlock", "ActionOfficialNameBlock", "ActionLinksBlock",
         "ActionMergedActionsBlock"]
@@ -32,11 +32,7 @@ def _hero(ctx: PageCtx, view: ActionView) -> str:
         links.append(f'<a href="{v.attr(nxt)}">{v.esc(ctx.t("next"))} <svg class="icon"></svg></a>')
     crumbs = []
     for pk in view.category_pks:
-        cat = ctx.plan.categories[pk]
-        chain = [cat]
-        while cat.parent_pk is not None:
-            cat = ctx.plan.categories[cat.parent_pk]
-            chain.insert(0, cat)
+        chain = [ctx.plan.categories[c] for c in trail(ctx.plan, pk)]
         crumbs.append(f'<div class="{v.cls("ActionHero-Breadcrumb")}">' + "".join(
             f'<span><a href="{ctx.list_href()}?category={c.pk}">{v.esc(c.name)}</a>&nbsp;/ </span>' for c in chain)
             + "</div>")

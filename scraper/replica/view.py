@@ -161,6 +161,26 @@ def breadcrumb_order(pks: list[int], identifier: str) -> list[int]:
     return order
 
 
+def trail(plan: PlanData, pk: int) -> list[int]:
+    """A V2 breadcrumb trail: the category's ancestors, root first, then the category."""
+    chain = [pk]
+    while (parent := plan.categories[chain[0]].parent_pk) is not None:
+        chain.insert(0, parent)
+    return chain
+
+
+def shown_categories(plan: PlanData, cat_pks: list[int], crumbs: list[int], era: str, block: bool) -> list[str]:
+    """Every primary category the page shows (record.md): the aside block's (data order) first, then what only a
+    breadcrumb shows (V2's trails show unassigned parents); V3 without that block: the breadcrumb's order."""
+    if era == "v3" and not block:
+        order = crumbs
+    elif era == "v2":
+        order = cat_pks + [pk for own in cat_pks for pk in trail(plan, own)]
+    else:
+        order = cat_pks
+    return list(dict.fromkeys(plan.categories[pk].name for pk in order))
+
+
 def official_text(action: ActionData, era: str) -> str | None:
     if action.official_name is None:
         return None
@@ -230,7 +250,7 @@ def build_view(plan: PlanData, action: ActionData, site: Site, era: str, test_ba
         official_text=official_text(action, era),
         official_label=official_label,
         official_source=f"({plan.official_name_description})" if action.official_name is not None else None,
-        categories=[plan.categories[pk].name for pk in (cat_pks if category_block or era != "v3" else crumbs)],
+        categories=shown_categories(plan, cat_pks, crumbs, era, category_block),
         category_pks=cat_pks, crumb_pks=crumbs,
         orgs=orgs, contacts=contacts, status=status, phase=phase,
         completion=action.completion if action.completion else None,

@@ -232,3 +232,15 @@ def test_v1_last_updated_line_follows_a_description_without_official_text(serve:
         first_badge = plan.categories[_primary(plan, action)[0]].name
         assert after.index("CategoryBadge") < after.index("<h5>")
         assert first_badge in after[:after.index("<h5>")]
+
+
+def test_v2_trail_shows_an_unassigned_parent_and_the_record_keeps_it(serve: Any, client: httpx.Client) -> None:
+    srv = serve(era="v2", plan="tampere")
+    plan = srv.site.plan
+    action = _find(plan, lambda a: len(_primary(plan, a)) == 1 and plan.categories[_primary(plan, a)[0]].parent_pk)
+    child = plan.categories[_primary(plan, action)[0]]
+    parent = plan.categories[child.parent_pk or 0]
+    html = client.get(srv.action_url(action.identifier)).text
+    assert re.search(rf">{re.escape(parent.name)}</a>&nbsp;/ </span><span><a [^>]*>{re.escape(child.name)}</a>", html)
+    # the aside block's categories first, then what only the breadcrumb shows (docs/record.md)
+    assert srv.expected_records()[action.identifier].categories == [child.name, parent.name]

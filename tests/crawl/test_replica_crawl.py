@@ -62,8 +62,9 @@ def test_start_from_the_middle_without_the_list(tmp_path: Path) -> None:
 
 
 def test_second_crawl_is_conditional_and_a_new_day_is_picked_up(tmp_path: Path) -> None:
+    """V2 sends validators (V3 does not: see the next test)."""
     db = tmp_path / "a.duckdb"
-    with ReplicaServer(ReplicaConfig(era="v3", plan="tampere")) as srv:
+    with ReplicaServer(ReplicaConfig(era="v2", plan="tampere")) as srv:
         first = crawl_replica(srv, db)
         first_ok = {r.path for r in srv.request_log if r.status == 200}
         srv.request_log.clear()
@@ -86,6 +87,24 @@ def test_second_crawl_is_conditional_and_a_new_day_is_picked_up(tmp_path: Path) 
     assert chain_of(third_obs) == chain
     assert {o.outcome for o in third_obs} <= {"parsed", "unchanged", "gone"}
     assert truth == {}
+
+
+def test_v3_second_crawl_has_no_validators_and_compares_what_pages_say(tmp_path: Path) -> None:
+    """V3 sends no ETag or Last-Modified and a new tracing id in every body (reference 12.5): nothing to ask
+    conditionally, every byte differs, and the records are still the same."""
+    db = tmp_path / "a.duckdb"
+    with ReplicaServer(ReplicaConfig(era="v3", plan="tampere")) as srv:
+        first = crawl_replica(srv, db)
+        srv.request_log.clear()
+        second = crawl_replica(srv, db)
+        conditional = {r.path for r in srv.request_log
+                       if {"if-none-match", "if-modified-since"} & {k.lower() for k in r.headers}}
+        statuses = {r.status for r in srv.request_log}
+    assert first.outcome == second.outcome == "complete"
+    assert conditional == set() and 304 not in statuses
+    second_obs = observations(db, second.run_id)
+    assert second.records == {"same": len(second_obs)}
+    assert chain_of(second_obs) == chain_of(observations(db, first.run_id))
 
 
 def test_v3_theme_without_pager_links_walks_by_embedded_data(tmp_path: Path) -> None:

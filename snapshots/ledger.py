@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 
 from schemas.action import Action
-from snapshots.versions import as_json, changed_fields, version_row
+from snapshots.causes import decide, known_of
+from snapshots.versions import as_json, version_row
 
 Scope = tuple[str, str, str]
 
@@ -42,6 +43,8 @@ class Latest:
     open: bool
     url: str | None
     record: dict[str, Any] | None = None
+    #: the action's known meaning after this version (loaded when a new record needs comparing)
+    known: dict[str, Any] | None = None
 
 
 class Ledger:
@@ -84,8 +87,10 @@ class Ledger:
         record_hash: str,
         cause: str | None = None,
         at: dt.datetime | None = None,
+        front_end: str | None = None,
     ) -> int:
-        """The version this record belongs to: the current one when the hash is equal, else a new one."""
+        """The version this record belongs to: the current one when the hash is equal, else a new one, whose
+        cause and change rows follow its meaning (snapshots.causes); `front_end` is the era of the page read."""
         scope = (record.site, record.plan_path, record.language)
         latest = self.scope_versions(scope).get(record.identifier)
         con = self.con()
@@ -99,18 +104,36 @@ class Ledger:
         if latest is not None and latest.open:
             self._end_version(latest.version_id, when, run.id, None)
         version_id = self._next_id("action_versions")
-        why = cause or run.cause
         new = record.model_dump(mode="json")
-        self._insert("action_versions", version_row(version_id, record, record_hash, when, run.id, why))
-        if latest is not None:
-            for field, before, after in changed_fields(self._record_of(latest), new):
+        old = self._record_of(latest) if latest is not None else None
+        decision = decide(
+            self._known_of(latest) if latest is not None else None, new, front_end, cause or run.cause,
+            came_back=latest is not None and not latest.open,
+        )
+        why = decision.cause
+        self._insert(
+            "action_versions",
+            version_row(version_id, record, record_hash, when, run.id, why, front_end, decision.meaning_json()),
+        )
+        if latest is not None and old is not None:
+            for field in decision.fields:
                 self._insert(
                     "action_changes",
-                    [self._next_id("action_changes"), *scope, record.identifier, field, as_json(before),
-                     as_json(after), run.id, when, why, latest.version_id, version_id],
+                    [self._next_id("action_changes"), *scope, record.identifier, field, as_json(old.get(field)),
+                     as_json(new.get(field)), run.id, when, why, latest.version_id, version_id],
                 )
-        self.scope_versions(scope)[record.identifier] = Latest(version_id, record_hash, True, record.url, new)
+        self.scope_versions(scope)[record.identifier] = Latest(
+            version_id, record_hash, True, record.url, new, decision.known
+        )
         return version_id
+
+    def _known_of(self, latest: Latest) -> dict[str, Any]:
+        if latest.known is None:
+            row = self.con().execute(
+                "SELECT meaning, front_end FROM action_versions WHERE id = ?", [latest.version_id]
+            ).fetchone()
+            latest.known = known_of(row[0] if row else None, self._record_of(latest), row[1] if row else None)
+        return latest.known
 
     def _record_of(self, latest: Latest) -> dict[str, Any]:
         if latest.record is None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import zstandard
 
 from schemas.action import Action
+from schemas.meaning import sniff_front_end
 from snapshots.ledger import RunInfo
 from snapshots.store import Archive
 from snapshots.versions import changed_fields
@@ -80,8 +81,9 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
         if current is not None and not current.open:
             continue  # gone: there is no current record to correct
         report.examined += 1
+        body = unpack.decompress(packed)
         try:
-            record = parse(unpack.decompress(packed), url)
+            record = parse(body, url)
         except Exception as exc:  # the parser's own errors, whatever the parser is
             report.failed += 1
             report.errors.append(f"{identifier}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
@@ -108,6 +110,7 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
                 record_hash,
                 cause="reparse",
                 at=at,
+                front_end=sniff_front_end(body),
             )
             con.execute("COMMIT")
         except BaseException:

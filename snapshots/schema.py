@@ -142,6 +142,29 @@ _V2 = [
 ]
 
 
+_V3 = [
+    # The era of the page behind each observation and version, and each version's known meaning: whether a new
+    # record means something new is decided on the meaning, not on the markup (docs/record.md, "Meaning").
+    "ALTER TABLE observations ADD COLUMN front_end VARCHAR",
+    "ALTER TABLE action_versions ADD COLUMN front_end VARCHAR",
+    "ALTER TABLE action_versions ADD COLUMN meaning JSON",
+]
+
+
+def _v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the columns, sniff the era of every stored page, then re-classify every version: a crawl or import
+    version that meant nothing new becomes `markup`, and `action_changes` keeps only fields whose meaning
+    changed. An archive that already holds false changes (an era switch, a redesign) is cleaned."""
+    from snapshots.causes import reclassify
+    from snapshots.front_ends import fill_front_ends
+
+    for sql in _V3:
+        con.execute(sql)
+    fill_front_ends(con)
+    reclassify(con)
+    con.execute("CREATE OR REPLACE VIEW actions_current AS SELECT * FROM action_versions WHERE valid_to IS NULL")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -160,6 +183,7 @@ def _statements(statements: list[str]) -> Callable[[duckdb.DuckDBPyConnection], 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, pages, bodies, observations, action_versions, action_changes", _statements(_V1)),
     Migration(2, "task counts as typed columns of action_versions", _statements(_V2)),
+    Migration(3, "front_end of observations and versions, known meaning; causes re-classified (markup)", _v3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

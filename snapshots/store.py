@@ -26,6 +26,7 @@ from schemas.errors import ArchiveError
 from schemas.run import OBSERVATION_OUTCOMES, RUN_OUTCOMES, ObservationOutcome, RunOutcome, VersionCause
 from snapshots.crawler_reads import CrawlerReads
 from snapshots.db import WRITE_RETRY_SECONDS, WriteLock, connect_read, connect_write
+from snapshots.front_ends import FrontEnds
 from snapshots.ledger import Latest, Ledger, RunInfo
 from snapshots.schema import check_supported, current_version, migrate
 
@@ -40,11 +41,13 @@ def _utc(value: dt.datetime | None) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-class Archive(Ledger, CrawlerReads):
-    """Writes runs, pages, observations and versions; see `Ledger` for the version bookkeeping."""
+class Archive(Ledger, CrawlerReads, FrontEnds):
+    """Writes runs, pages, observations and versions; see `Ledger` for the version bookkeeping and `FrontEnds`
+    for the era of each stored page."""
 
     def __init__(self, path: Path | str, retry_seconds: float = WRITE_RETRY_SECONDS) -> None:
         super().__init__()
+        FrontEnds.__init__(self)
         self.path = Path(path)
         self._retry = retry_seconds
         self._lock = WriteLock(self.path)
@@ -329,6 +332,7 @@ class Archive(Ledger, CrawlerReads):
             )
         if status == 200 and sha is not None:
             self._last_sha[(run.site, url)] = sha
+        self._note_page(page_id, sha, body)
         return page_id
 
     def _confirmed_sha(self, site: str, url: str) -> str | None:
@@ -365,9 +369,10 @@ class Archive(Ledger, CrawlerReads):
         with self._txn():
             version_id: int | None = None
             record_hash: str | None = None
+            front_end = self.front_end_of(page_id)
             if record is not None and outcome in ("parsed", "unchanged"):
                 record_hash = record.record_hash()
-                version_id = self.record_version(run, record, record_hash)
+                version_id = self.record_version(run, record, record_hash, front_end=front_end)
             elif outcome == "unchanged" and ident is not None:
                 # A 304 handed over without a re-derived record confirms the current version as it is.
                 latest = self.scope_versions(scope).get(ident)
@@ -383,7 +388,7 @@ class Archive(Ledger, CrawlerReads):
                     self._close(latest, run, reason or error or "gone")
             self._observe_row(
                 run, page_id, outcome, scope, ident, url, error=error, reason=reason, warnings=warnings,
-                position=position, record_hash=record_hash, version_id=version_id,
+                position=position, record_hash=record_hash, version_id=version_id, front_end=front_end,
             )
 
     def _observe_row(
@@ -401,12 +406,13 @@ class Archive(Ledger, CrawlerReads):
         position: int | None = None,
         record_hash: str | None = None,
         version_id: int | None = None,
+        front_end: str | None = None,
     ) -> None:
         notes = json.dumps([w.model_dump() for w in warnings], ensure_ascii=False) if warnings else None
         self._insert(
             "observations",
             [self._next_id("observations"), run.id, page_id, *scope, identifier, url, outcome, error, reason,
-             notes, position, record_hash, version_id],
+             notes, position, record_hash, version_id, front_end],
         )
 
 

@@ -2,7 +2,7 @@
 
 Change detection compares `Action.record_hash()` (the normalised record without `parser_version`), so markup
 or whitespace that the parser already normalised away never opens a version, and a parser upgrade alone never
-does.
+does. Whether a new version means a change of the plan is decided on its meaning (snapshots.causes).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ TYPED_COLUMNS: tuple[str, ...] = (
     "tasks_todo",
 )
 
-#: Every column of action_versions, in order (schema v2).
+#: Every column of action_versions, in order (schema v3).
 VERSION_COLUMNS: tuple[str, ...] = (
     "id",
     "site",
@@ -57,6 +57,8 @@ VERSION_COLUMNS: tuple[str, ...] = (
     "gone_reason",
     "record",
     *TYPED_COLUMNS,
+    "front_end",
+    "meaning",
 )
 
 
@@ -100,7 +102,11 @@ def version_row(
     valid_from: dt.datetime,
     run_id: int | None,
     cause: str,
+    front_end: str | None = None,
+    meaning: str | None = None,
 ) -> list[Any]:
+    """One action_versions row: `front_end` is the era of the page read, `meaning` the action's known meaning
+    after this record (JSON, see snapshots.causes)."""
     return [
         version_id,
         action.site,
@@ -118,6 +124,8 @@ def version_row(
         None,
         record_json(action),
         *typed_values(action),
+        front_end,
+        meaning,
     ]
 
 

@@ -11,6 +11,7 @@ from scraper.replica import render_v1, render_v3
 from scraper.replica.embedded import normalise
 from scraper.replica.model import ActionData, PlanData
 from scraper.replica.page import PageCtx
+from scraper.replica.render_v3_blocks import heading
 
 
 def _root_category(plan: PlanData, action: ActionData) -> str:
@@ -64,7 +65,7 @@ def _cards_v1(ctx: PageCtx, actions: list[ActionData]) -> str:
 
 def _filters(ctx: PageCtx) -> str:
     v = ctx.var
-    return (f'<form role="search" aria-label="{v.attr(ctx.t("filters-aria"))}"><h2>{v.esc(ctx.t("filters"))}</h2>'
+    return (f'<form role="search" aria-label="{v.attr(ctx.t("filters-aria"))}">{heading(ctx, 2, ctx.t("filters"))}'
             f'<label for="text">{v.esc(ctx.t("text-search"))}</label><input id="text" type="search" '
             f'placeholder="{v.attr(ctx.t("search-placeholder"))}"/><button type="submit">{v.esc(ctx.t("search"))}'
             f"</button></form>")

@@ -59,14 +59,15 @@ def layout(plan: PlanData, build_seed: int, varied: bool, lang: str) -> dict[str
                     block["heading"] = block.pop("fieldLabel")
                 if ctype is not None:
                     block["categoryType"] = {"identifier": ctype.identifier, "name": ctype.name,
-                                             "primary": ctype.primary, "__typename": "CategoryType"}
+                                             "__typename": "CategoryType"}
                 blocks.append(block)
         out[place] = blocks
     return out
 
 
-def shows_primary_category_block(blocks: dict[str, list[dict[str, Any]]]) -> bool:
-    return any(b["__typename"] == "ActionContentCategoryTypeBlock" and b["categoryType"]["primary"]
+def shows_primary_category_block(plan: PlanData, blocks: dict[str, list[dict[str, Any]]]) -> bool:
+    primary = plan.primary_type().identifier
+    return any(b["__typename"] == "ActionContentCategoryTypeBlock" and b["categoryType"]["identifier"] == primary
                for place in blocks.values() for b in place)
 
 

@@ -120,7 +120,7 @@ class ReplicaSite:
             return True
         varied = self.cfg.variation_seed is not None
         build = self.cfg.variation_seed if self.cfg.variation_seed is not None else self.cfg.seed
-        return render_v3.shows_primary_category_block(render_v3.layout(self.plan, build, varied, lang))
+        return render_v3.shows_primary_category_block(self.plan, render_v3.layout(self.plan, build, varied, lang))
 
     def _page(self, status: int, text: str, ctype: str, path: str, is_action: bool = False) -> Page:
         body = text.encode("utf-8")

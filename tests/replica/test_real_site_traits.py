@@ -132,7 +132,7 @@ def test_v3_breadcrumb_shows_a_parent_only_when_it_is_assigned(serve: Any, clien
 def test_without_a_primary_category_block_the_breadcrumb_order_is_the_truth(serve: Any, client: httpx.Client) -> None:
     plan0 = serve(era="v3", plan="tampere").site.plan
     seed = next(s for s in range(100) if not render_v3.shows_primary_category_block(
-        render_v3.layout(plan0, s, True, "fi")))
+        plan0, render_v3.layout(plan0, s, True, "fi")))
     srv = serve(era="v3", plan="tampere", variation_seed=seed)
     plan = srv.site.plan
     action = _find(plan, lambda a: len(_primary(plan, a)) >= 2)

@@ -68,6 +68,8 @@ class PlanDiff:
     changes: list[ActionChange]
     unknown: list[str] = field(default_factory=list)
     hidden_reparse: int = 0
+    #: changes of presentation only (another front end printed the same plan): left out unless asked
+    hidden_markup: int = 0
 
     @property
     def complete(self) -> bool:
@@ -89,6 +91,7 @@ class PlanDiff:
             "complete": self.complete,
             "unknown": self.unknown,
             "hidden_reparse_changes": self.hidden_reparse,
+            "hidden_markup_changes": self.hidden_markup,
             "changes": [c.to_json() for c in self.changes],
         }
 

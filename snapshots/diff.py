@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from schemas.action import Action
 from schemas.text import clean_block
+from snapshots.causes import HIDDEN_CAUSES
 from snapshots.diff_match import Item, pair_items
 
 ChangeKind = Literal["added", "removed", "modified"]
@@ -325,13 +326,14 @@ def diff_plans(
     reasons: Mapping[Key, str] | None = None,
     causes: Mapping[Key, str] | None = None,
     unknown: Iterable[Key] = (),
-    include_reparse: bool = False,
+    all_changes: bool = False,
     ignore: Iterable[str] = (),
 ) -> list[ActionChange]:
     """Every action added, removed or modified between two states of a plan, in reading order.
 
     `unknown` keys (not reached by a partial run) are left out: their state is not known, so neither "removed"
-    nor "unchanged" would be honest. Changes whose cause is a reparse are dropped unless asked for."""
+    nor "unchanged" would be honest. Changes caused by a reparse or by presentation alone (`markup`) are
+    dropped unless asked for (`all_changes`)."""
     reasons = reasons or {}
     causes = causes or {}
     skip = set(unknown)
@@ -343,7 +345,7 @@ def diff_plans(
         change = diff_records(
             old.get(key), new.get(key), reason=reasons.get(key), cause=causes.get(key, "crawl"), ignore=ignore
         )
-        if change is None or (change.cause == "reparse" and not include_reparse):
+        if change is None or (change.cause in HIDDEN_CAUSES and not all_changes):
             continue
         out.append(change)
     out.sort(key=change_order)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import duckdb
 
 from schemas.errors import UsageError
+from snapshots.causes import HIDDEN_CAUSES
 from snapshots.change_model import History, HistoryStep, RunInfo
 from snapshots.diff import ActionChange, diff_records
 from snapshots.report_read import Key, VersionRow, list_runs, versions_of
@@ -35,8 +36,15 @@ def _pick_key(con: duckdb.DuckDBPyConnection, site: str, identifier: str) -> Key
     raise UsageError(f"action {identifier!r} exists in several plans or languages of {site}: {shown}")
 
 
-def build_history(versions: list[VersionRow], runs: dict[int, RunInfo]) -> list[HistoryStep]:
-    """Steps from the versions of one action (sorted by valid_from), with removals between and after them."""
+def build_history(
+    versions: list[VersionRow], runs: dict[int, RunInfo], all_changes: bool = False
+) -> list[HistoryStep]:
+    """Steps from the versions of one action (sorted by valid_from), with removals between and after them.
+
+    A step lists the fields whose meaning its version changed; versions caused by a reparse or by presentation
+    alone (`markup`: another front end printing the same plan) are left out, unless `all_changes`, which shows
+    every version with every field its record changed. The window of the next step still starts at the last
+    run that saw the old meaning, which a left-out version kept."""
 
     def run(run_id: int | None) -> RunInfo | None:
         return None if run_id is None else runs.get(run_id)
@@ -49,6 +57,8 @@ def build_history(versions: list[VersionRow], runs: dict[int, RunInfo]) -> list[
         change: ActionChange | None = None
         if previous is not None:
             change = diff_records(previous.record, version.record, cause=version.cause)
+            if change is not None and not all_changes and version.cause not in HIDDEN_CAUSES:
+                change.fields = {k: v for k, v in change.fields.items() if k in version.meaning_fields}
             if change is None:
                 change = diff_records(None, version.record, cause=version.cause)
                 if change is not None and not previous.gone_reason:
@@ -70,7 +80,12 @@ def build_history(versions: list[VersionRow], runs: dict[int, RunInfo]) -> list[
         previous = version
     if previous is not None and previous.gone_reason and previous.valid_to is not None:
         steps.append(_removed(len(steps) + 1, previous, run))
-    return steps
+    if all_changes:
+        return steps
+    kept = [s for n, s in enumerate(steps) if n == 0 or s.record is None or s.cause not in HIDDEN_CAUSES]
+    for number, step in enumerate(kept, start=1):
+        step.version = number
+    return kept
 
 
 def _removed(number: int, version: VersionRow, get: Callable[[int | None], RunInfo | None]) -> HistoryStep:
@@ -88,11 +103,13 @@ def _removed(number: int, version: VersionRow, get: Callable[[int | None], RunIn
     )
 
 
-def action_history(con: duckdb.DuckDBPyConnection, site: str, identifier: str) -> History:
+def action_history(
+    con: duckdb.DuckDBPyConnection, site: str, identifier: str, all_changes: bool = False
+) -> History:
     key = _pick_key(con, site, identifier)
     versions = versions_of(con, "site = ? AND plan_path = ? AND language = ? AND identifier = ?", list(key))
     runs = {r.id: r for r in list_runs(con, site)}
-    steps = build_history(versions, runs)
+    steps = build_history(versions, runs, all_changes)
     latest = versions[-1].record
     return History(
         identifier=identifier,

@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 
 from schemas.errors import UsageError
+from snapshots.causes import HIDDEN_CAUSES, MARKUP
 from snapshots.change_model import PlanDiff, RunInfo
 from snapshots.diff import ActionChange, FieldChange, change_order, diff_plans, diff_records, natural_key
 from snapshots.report_read import (
@@ -23,7 +24,7 @@ from snapshots.report_read import (
 NAVIGATION = ("previous_url", "next_url")
 
 #: When a change went through several versions between two runs, the cause a reader should see.
-_CAUSE_RANK = ("crawl", "import", "reparse")
+_CAUSE_RANK = ("crawl", "import", "reparse", MARKUP)
 
 
 def pick_runs(
@@ -53,16 +54,21 @@ def pick_runs(
     return from_run, to_run
 
 
-def _causes(con: duckdb.DuckDBPyConnection, site: str, a: RunInfo, b: RunInfo) -> dict[Key, set[str]]:
-    """Per action, the causes of the versions that began after run `a` and no later than run `b`."""
-    out: dict[Key, set[str]] = {}
+def _between(
+    con: duckdb.DuckDBPyConnection, site: str, a: RunInfo, b: RunInfo
+) -> tuple[dict[Key, set[str]], dict[Key, set[str]]]:
+    """Per action, the causes of the versions that began after run `a` and no later than run `b`, and the fields
+    whose meaning those versions changed."""
+    causes: dict[Key, set[str]] = {}
+    fields: dict[Key, set[str]] = {}
     if a.started_at is None or b.started_at is None:
-        return out
+        return causes, fields
     for version in versions_of(
         con, "site = ? AND valid_from > ? AND valid_from <= ?", [site, a.started_at, b.started_at]
     ):
-        out.setdefault(version.key, set()).add(version.cause)
-    return out
+        causes.setdefault(version.key, set()).add(version.cause)
+        fields.setdefault(version.key, set()).update(version.meaning_fields)
+    return causes, fields
 
 
 def diff_runs(
@@ -70,11 +76,15 @@ def diff_runs(
     from_run: RunInfo,
     to_run: RunInfo,
     *,
-    include_reparse: bool = False,
+    all_changes: bool = False,
     ignore: Iterable[str] | None = None,
 ) -> PlanDiff:
     """`ignore` defaults to the prev/next links: a neighbour moving is not news about this action; the move
-    itself is reported once, as an "order" change of the action that moved."""
+    itself is reported once, as an "order" change of the action that moved.
+
+    A modified action lists only the fields whose meaning changed between the runs (what a new front end printed
+    differently is not news); an action whose versions between the runs changed only presentation (`markup`) or
+    came from a reparse is left out. `all_changes` shows both, field by field as the records differ."""
     a, b = plan_state(con, from_run), plan_state(con, to_run)
     unknown = a.unknown | b.unknown
     old: dict[Key, dict[str, Any]] = {k: v.record for k, v in a.versions.items()}
@@ -82,7 +92,7 @@ def diff_runs(
     for key, version in b.versions.items():
         # The same version on both sides is no change, whatever the records say after a re-parse.
         new[key] = old[key] if key in a.versions and a.versions[key].id == version.id else version.record
-    causes_seen = _causes(con, to_run.site, from_run, to_run)
+    causes_seen, meaning = _between(con, to_run.site, from_run, to_run)
     causes = {key: next((c for c in _CAUSE_RANK if c in seen), "crawl") for key, seen in causes_seen.items()}
     # A removal opens no version: it is due to whatever kind of run saw the action missing.
     for key in old:
@@ -102,13 +112,32 @@ def diff_runs(
                 reasons[key] = before[-1].gone_reason
     ignore = tuple(ignore) if ignore is not None else NAVIGATION
     everything = diff_plans(
-        old, new, reasons=reasons, causes=causes, unknown=unknown, include_reparse=True, ignore=ignore
+        old, new, reasons=reasons, causes=causes, unknown=unknown, all_changes=True, ignore=ignore
     )
-    _add_moves(everything, _moved(con, from_run, to_run, unknown), old, new)
+    if not all_changes:
+        for change in everything:
+            _keep_meaning(change, meaning)
+    _add_moves(everything, _moved(con, from_run, to_run, unknown), old, new, to_run.cause)
     everything.sort(key=change_order)
-    shown = [c for c in everything if include_reparse or c.cause != "reparse"]
+    shown = [c for c in everything if all_changes or c.cause not in HIDDEN_CAUSES]
+    hidden = [c for c in everything if c not in shown]
     unknown_ids = sorted({k[3] for k in unknown}, key=natural_key)
-    return PlanDiff(from_run, to_run, shown, unknown_ids, hidden_reparse=len(everything) - len(shown))
+    return PlanDiff(
+        from_run, to_run, shown, unknown_ids,
+        hidden_reparse=sum(1 for c in hidden if c.cause == "reparse"),
+        hidden_markup=sum(1 for c in hidden if c.cause == MARKUP),
+    )
+
+
+def _keep_meaning(change: ActionChange, meaning: dict[Key, set[str]]) -> None:
+    """Keep only the fields whose meaning changed (modified actions whose versions the archive knows); a change
+    left with none is presentation only, and reads as `markup`."""
+    key = (change.site, change.plan_path, change.language, change.identifier)
+    if change.change != "modified" or key not in meaning or change.cause in HIDDEN_CAUSES:
+        return
+    change.fields = {name: fc for name, fc in change.fields.items() if name in meaning[key]}
+    if not change.fields:
+        change.cause = MARKUP
 
 
 def _order(con: duckdb.DuckDBPyConnection, run: RunInfo) -> list[Key]:
@@ -141,10 +170,14 @@ def _add_moves(
     moved: dict[Key, tuple[int, int]],
     old: dict[Key, dict[str, Any]],
     new: dict[Key, dict[str, Any]],
+    cause: str,
 ) -> None:
+    """A move is news about the plan's order: an action whose versions only changed presentation still moved."""
     by_key = {(c.site, c.plan_path, c.language, c.identifier): c for c in changes}
     for key, (before, after) in moved.items():
         change = by_key.get(key)
+        if change is not None and change.cause == MARKUP and not change.fields:
+            change.cause = cause
         if change is None:
             change = diff_records(old[key], new[key], ignore=tuple(new[key]))
             if change is None:

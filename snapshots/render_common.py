@@ -187,6 +187,16 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
+def hidden_note(reparse: int, markup: int) -> str | None:
+    """What a diff left out and how to see it: re-parses, and records that only another front end printed."""
+    parts = []
+    if reparse:
+        parts.append(f"{plural(reparse, 'change')} from re-parsing")
+    if markup:
+        parts.append(f"{plural(markup, 'change')} of presentation only (a new front end, the same plan)")
+    return " and ".join(parts) + " hidden; --all-changes shows them" if parts else None
+
+
 def summary_counts(counts: dict[str, int], sep: str = ", ") -> str:
     """'1 status change, 2 added, 0 removed, 5 with other edits': the line a reader decides from whether to read on.
     The four groups are disjoint and add up to the number of actions changed."""

@@ -17,6 +17,7 @@ from snapshots.render_common import (
     describe_item,
     field_label,
     fmt_value,
+    hidden_note,
     plural,
     safe_url,
     status_detail,
@@ -177,8 +178,8 @@ def diff_section(diff: PlanDiff, heading: str = "Latest changes", history_links:
         parts.append(
             "<p>No changes.</p>" if diff.complete else "<p>No changes among the actions both runs reached.</p>"
         )
-    if diff.hidden_reparse:
-        parts.append(f'<p class="muted">{diff.hidden_reparse} changes caused by re-parsing are not shown.</p>')
+    if note := hidden_note(diff.hidden_reparse, diff.hidden_markup):
+        parts.append(f'<p class="muted">{esc(note[:1].upper() + note[1:])}.</p>')
     parts.extend(change_card(c, history_links) for c in diff.changes)
     return "\n".join(parts)
 

@@ -12,6 +12,7 @@ from snapshots.render_common import (
     describe_item,
     field_label,
     fmt_value,
+    hidden_note,
     plural,
     shown_date,
     status_detail,
@@ -122,8 +123,8 @@ def render_diff_text(diff: PlanDiff, color: bool = False) -> str:
         lines.append("No changes.")
     else:
         lines.append("No changes seen among the actions both runs reached; the rest is unknown.")
-    if diff.hidden_reparse:
-        lines.append(s(f"({diff.hidden_reparse} changes from re-parsing hidden; --include-reparse shows them)", "dim"))
+    if note := hidden_note(diff.hidden_reparse, diff.hidden_markup):
+        lines.append(s(f"({note})", "dim"))
     for change in diff.changes:
         lines.append("")
         lines.extend(render_change(change, s))

@@ -57,7 +57,7 @@ def build_report(
     site: str,
     when_from: str | None = None,
     when_to: str | None = None,
-    include_reparse: bool = False,
+    all_changes: bool = False,
 ) -> Report:
     start = resolve_when(con, when_from, site) if when_from else None
     end = resolve_when(con, when_to, site) if when_to else None
@@ -83,8 +83,8 @@ def build_report(
     current: dict[str, int] = {}
     if current_run is not None:
         current = next(p.counts for p in points if p.run.id == current_run.id)
-    latest = diff_runs(con, complete[-2], complete[-1], include_reparse=include_reparse) if len(complete) >= 2 else None
-    histories = _changed_histories(con, site, runs, all_runs, include_reparse)
+    latest = diff_runs(con, complete[-2], complete[-1], all_changes=all_changes) if len(complete) >= 2 else None
+    histories = _changed_histories(con, site, runs, all_runs, all_changes)
     plan_path = runs[-1].plan_path
     return Report(site, plan_path, runs, points, identifiers, current, current_run, latest, histories)
 
@@ -94,9 +94,10 @@ def _changed_histories(
     site: str,
     runs: list[RunInfo],
     all_runs: list[RunInfo],
-    include_reparse: bool,
+    all_changes: bool,
 ) -> list[History]:
-    """Histories of the actions that changed in the period, keeping only the steps inside it."""
+    """Histories of the actions that changed in the period, keeping only the steps inside it (reparse and
+    markup steps only when `all_changes`)."""
     by_id = {r.id: r for r in all_runs}
     period_ids = {r.id for r in runs}
     first = runs[0]
@@ -107,12 +108,11 @@ def _changed_histories(
     for key, versions in grouped.items():
         steps = [
             s
-            for s in build_history(versions, by_id)
+            for s in build_history(versions, by_id, all_changes)
             if (s.change is not None or s.record is None or s.version == 1)
             and s.first_run is not None
             and s.first_run.id in period_ids
             and s.first_run.id != first.id
-            and (include_reparse or s.cause != "reparse")
         ]
         if not steps:
             continue

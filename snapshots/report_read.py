@@ -97,11 +97,15 @@ class VersionRow:
     cause: str
     gone_reason: str | None
     record: dict[str, Any]
+    #: the fields whose meaning this version changed (its rows in action_changes)
+    meaning_fields: tuple[str, ...] = ()
+    front_end: str | None = None
 
 
 _VERSION_COLUMNS = (
     "id, site, plan_path, language, identifier, valid_from, valid_to, first_run, last_run, closed_run, cause,"
-    " gone_reason, record"
+    " gone_reason, record, front_end,"
+    " (SELECT list(DISTINCT c.field ORDER BY c.field) FROM action_changes c WHERE c.new_version = action_versions.id)"
 )
 
 
@@ -117,6 +121,8 @@ def _version(row: tuple[Any, ...]) -> VersionRow:
         cause=row[10],
         gone_reason=row[11],
         record=json.loads(row[12]) if isinstance(row[12], str) else row[12],
+        front_end=row[13],
+        meaning_fields=tuple(row[14] or ()),
     )
 
 

@@ -38,6 +38,16 @@ class DiffFormat(StrEnum):
     html = "html"
 
 
+#: One option shows what diff, history and report leave out: re-parses and presentation-only (markup) versions.
+#: `--include-reparse` is its older name and still works.
+ALL_CHANGES_HELP = (
+    "Also show changes caused by re-parsing and by presentation alone (cause markup: another front end printed "
+    "the same plan), field by field as the records differ."
+)
+
+
+def all_changes_option() -> bool:
+    return typer.Option(False, "--all-changes", "--include-reparse", help=ALL_CHANGES_HELP)
 
 
 @contextmanager
@@ -65,12 +75,13 @@ def emit(text: str, out: Path | None = None) -> None:
 def history(
     identifier: str = typer.Argument(..., help='Action identifier as the site shows it ("111", "2.1.10").'),
     fmt: TextFormat = typer.Option(TextFormat.text, "--format", help="text (coloured on a terminal), markdown, json."),
+    all_changes: bool = all_changes_option(),
     site: str | None = SiteOption,
     db: Path | None = DbOption,
 ) -> None:
     """Every version of one action, oldest first, field by field, with the window in which each change happened."""
     with reading(db) as con:
-        hist = action_history(con, choose_site(con, site), identifier)
+        hist = action_history(con, choose_site(con, site), identifier, all_changes=all_changes)
     if fmt is TextFormat.json:
         emit(json.dumps(hist.to_json(), ensure_ascii=False, indent=2) + "\n")
     elif fmt is TextFormat.markdown:
@@ -86,7 +97,7 @@ def diff(
     ),
     when_to: str | None = typer.Option(None, "--to", help="Run id or ISO date (default: the last complete run)."),
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", help="text, markdown, json or html."),
-    include_reparse: bool = typer.Option(False, "--include-reparse", help="Also show changes caused by re-parsing."),
+    all_changes: bool = all_changes_option(),
     out: Path | None = typer.Option(None, "--out", help="Write to this file instead of standard output."),
     site: str | None = SiteOption,
     db: Path | None = DbOption,
@@ -95,7 +106,7 @@ def diff(
     with reading(db) as con:
         chosen = choose_site(con, site)
         a, b = pick_runs(con, chosen, when_from, when_to)
-        result = diff_runs(con, a, b, include_reparse=include_reparse)
+        result = diff_runs(con, a, b, all_changes=all_changes)
     if fmt is DiffFormat.json:
         emit(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", out)
     elif fmt is DiffFormat.markdown:
@@ -115,7 +126,7 @@ def report(
         None, "--from", help="Start of the period: run id or ISO date (default: first run)."
     ),
     when_to: str | None = typer.Option(None, "--to", help="End of the period: run id or ISO date (default: last run)."),
-    include_reparse: bool = typer.Option(False, "--include-reparse", help="Also show changes caused by re-parsing."),
+    all_changes: bool = all_changes_option(),
     site: str | None = SiteOption,
     db: Path | None = DbOption,
 ) -> None:
@@ -124,7 +135,7 @@ def report(
     from snapshots.report_html import render_report
 
     with reading(db) as con:
-        data = build_report(con, choose_site(con, site), when_from, when_to, include_reparse)
+        data = build_report(con, choose_site(con, site), when_from, when_to, all_changes)
     emit(render_report(data), out)
 
 

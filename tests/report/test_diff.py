@@ -180,7 +180,7 @@ def test_plan_diff_orders_status_changes_first_and_hides_reparse() -> None:
         ("2", "removed"),
         ("1", "modified"),
     ]
-    with_reparse = diff_plans(old, new, include_reparse=True, **common)  # type: ignore[arg-type]
+    with_reparse = diff_plans(old, new, all_changes=True, **common)  # type: ignore[arg-type]
     assert [c.identifier for c in with_reparse if c.cause == "reparse"] == ["3"]
 
 

@@ -5,6 +5,12 @@ the parser keeps producing records, only half-empty, and archiving them would op
 as if the city had deleted half its plan. So before a day's versions are kept, the run is compared with the
 previous complete run of the same plan: fill rate of every field, parse warnings per page, labels newly pushed
 into `extra_sections`, and the length of the prev/next chain.
+
+A move to another front-end era is not a layout failure when the records mean what they meant: a field whose fill
+rate fell only because the new era cannot show it (V1 shows no lead) changed no action's meaning, and a label
+an era shows for the first time (other category types) is first knowledge, not news. So a fill drop counts only
+in fields whose meaning the run changed somewhere, and a new label only where a record's sections changed in
+meaning; lists filled from the embedded data are information for the digest, never a warning that fails a day.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+
+from snapshots.run_notes import FILLS_SQL
 
 #: Record fields whose fill rate is watched (identity fields and the free-form extra_sections are not).
 WATCHED_FIELDS: tuple[str, ...] = (
@@ -62,6 +70,11 @@ class RunMetrics:
     warnings_per_page: float
     extra_labels: set[str]
     chain: int | None
+    #: fields whose meaning changed in some version this run opened (action_changes)
+    meaning_fields: set[str] = field(default_factory=set)
+    #: extra_sections labels of records whose sections may be news: not of a version this run opened that kept
+    #: the sections' meaning (a label an era shows for the first time is not a new section)
+    news_labels: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,8 @@ _RUN_RECORDS = """
     WHERE o.run_id = ? AND o.identifier IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY o.site, o.plan_path, o.language, o.identifier ORDER BY o.id DESC) = 1
 """
+#: The same, with the version's id, first run and cause.
+_RUN_RECORDS_V = _RUN_RECORDS.replace("SELECT v.record", "SELECT v.id, v.record, v.first_run, v.cause")
 
 
 def run_metrics(con: duckdb.DuckDBPyConnection, run_id: int) -> RunMetrics:
@@ -109,7 +124,7 @@ def run_metrics(con: duckdb.DuckDBPyConnection, run_id: int) -> RunMetrics:
     records = int(row[0]) if row else 0
     fill = {name: float(row[i + 1] or 0.0) for i, name in enumerate(WATCHED_FIELDS)} if row and records else {}
     problems = con.execute(
-        "SELECT count(*), coalesce(sum(coalesce(json_array_length(warnings), 0)), 0),"
+        f"SELECT count(*), coalesce(sum(coalesce(json_array_length(warnings), 0) - {FILLS_SQL}), 0),"
         " count(*) FILTER (WHERE outcome = 'parse_failed')"
         " FROM observations WHERE run_id = ? AND outcome IN ('parsed', 'unchanged', 'parse_failed')",
         [run_id],
@@ -123,7 +138,20 @@ def run_metrics(con: duckdb.DuckDBPyConnection, run_id: int) -> RunMetrics:
         ).fetchall()
     }
     chain = counts.get("chain")
-    return RunMetrics(run_id, outcome, records, fill, per_page, labels, int(chain) if chain is not None else None)
+    meaning = {str(r[0]) for r in con.execute(
+        "SELECT DISTINCT field FROM action_changes WHERE run_id = ? AND cause <> 'reparse'", [run_id]).fetchall()}
+    news = {
+        str(r[0])
+        for r in con.execute(
+            f"SELECT DISTINCT unnest(json_keys(v.record, '$.extra_sections')) FROM ({_RUN_RECORDS_V}) v"
+            " WHERE v.first_run IS DISTINCT FROM ? OR EXISTS (SELECT 1 FROM action_changes c"
+            "  WHERE c.new_version = v.id AND c.field = 'extra_sections')"
+            " OR (v.cause <> 'markup' AND NOT EXISTS (SELECT 1 FROM action_changes c WHERE c.new_version = v.id))",
+            [run_id, run_id],
+        ).fetchall()
+    }
+    return RunMetrics(run_id, outcome, records, fill, per_page, labels, int(chain) if chain is not None else None,
+                      meaning, news)
 
 
 def previous_complete_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int | None:
@@ -146,6 +174,7 @@ def compare(current: RunMetrics, baseline: RunMetrics, limits: Thresholds) -> li
             (name, baseline.fill[name], current.fill.get(name, 0.0))
             for name in WATCHED_FIELDS
             if name in baseline.fill and baseline.fill[name] - current.fill.get(name, 0.0) > limits.fill_drop_points
+            and name in current.meaning_fields  # else: the era cannot show it, no action's meaning changed
         ]
         if drops:
             shown = ", ".join(f"{n} {old:.0f}% → {new:.0f}%" for n, old, new in drops)
@@ -157,7 +186,7 @@ def compare(current: RunMetrics, baseline: RunMetrics, limits: Thresholds) -> li
             f"parse warnings per page rose from {baseline.warnings_per_page:.2f} to {current.warnings_per_page:.2f}"
             f" (limit +{limits.warnings_jump:g})",
         ))
-    new_labels = sorted(current.extra_labels - baseline.extra_labels)
+    new_labels = sorted(current.news_labels - baseline.extra_labels)
     if len(new_labels) > limits.new_extra_labels:
         alarms.append(Alarm(
             "layout",

@@ -2,12 +2,16 @@
 
 A rejected day never reads as a quiet day: its section says the changes are *unknown* and why, so a reader of
 the changes/ folder or the job summary cannot mistake a broken crawl for a plan nobody touched.
+
+A redesign is said once, as information ("front end changed on N pages"): its versions mean what the previous
+ones meant (cause `markup`), so they are not in the diff and never fail the day. Lists the parser filled from the
+embedded data are counted as information too; a sudden rise against the previous days is a notice at the top.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -16,6 +20,7 @@ from snapshots.alarms import previous_complete_run, run_metrics
 from snapshots.plan_diff import diff_runs
 from snapshots.render_markdown import md, render_diff_markdown
 from snapshots.report_read import get_run
+from snapshots.run_notes import FILLED_FROM_EMBEDDED, RunNotes, run_notes
 
 if TYPE_CHECKING:
     from scraper.ci.run import SiteResult
@@ -28,6 +33,33 @@ class Digest:
     markdown: str
     has_changes: bool
     failures: list[str]
+    #: things a reader must see that do not fail the day (a sudden rise of embedded fills)
+    notices: list[str] = field(default_factory=list)
+
+
+def _plural(n: int, word: str, words: str) -> str:
+    return f"{n} {word if n == 1 else words}"
+
+
+def _information(notes: RunNotes) -> list[str]:
+    """The run's information lines: a new front end (said once), lists filled from the embedded data."""
+    lines = []
+    if notes.markup_versions:
+        lines.append(f"ℹ️ Front end changed on {_plural(notes.markup_versions, 'page', 'pages')}: the same plan, "
+                     "printed differently (versions with cause `markup`, not listed as changes).")
+    if notes.embedded_fills:
+        typical = "" if notes.fills_median is None else f" (median of the previous days: {notes.fills_median:g})"
+        lines.append(f"ℹ️ {_plural(notes.embedded_fills, 'list', 'lists')} {FILLED_FROM_EMBEDDED} where the visible "
+                     f"page read empty or shorter{typical}.")
+    return lines
+
+
+def fill_notice(name: str, notes: RunNotes) -> str | None:
+    if not notes.fills_jump:
+        return None
+    return (f"{name}: {notes.embedded_fills} lists {FILLED_FROM_EMBEDDED} today against a median of "
+            f"{notes.fills_median:g} over the last {notes.previous_runs} runs: the visible pages may be changing "
+            "under the parser (the records are complete; check the site and the parser)")
 
 
 def _site_section(con: duckdb.DuckDBPyConnection, site: SiteResult) -> tuple[list[str], bool]:
@@ -47,16 +79,21 @@ def _site_section(con: duckdb.DuckDBPyConnection, site: SiteResult) -> tuple[lis
     assert site.run_id is not None
     note = ["> Alarms accepted by hand (--accept-alarms): " + md("; ".join(a.message for a in site.alarms)), ""] \
         if site.alarms else []
+    notes = run_notes(con, site.run_id)
+    info = [f"> {line}" for line in _information(notes)]
+    info = [*info, ""] if info else []
+    if (notice := fill_notice(site.spec.name, notes)) is not None:
+        info = [f"> ⚠️ **Notice:** {md(notice)}", "", *info]
     before = previous_complete_run(con, site.run_id)
     to_run = get_run(con, site.run_id)
     if before is None:
         count = run_metrics(con, site.run_id).records
-        return [f"## {name}: first crawl", "", *note,
+        return [f"## {name}: first crawl", "", *note, *info,
                 f"Run {to_run.id} archived {count} actions from {md(site.spec.start_url)}.", ""], count > 0
     diff = diff_runs(con, get_run(con, before), to_run)
     body = render_diff_markdown(diff).rstrip("\n").splitlines()
     body[0] = f"## {name}: " + ("changes" if diff.changes else "no changes")
-    return [*body[:1], "", *note, *body[2:], ""], bool(diff.changes)
+    return [*body[:1], "", *note, *info, *body[2:], ""], bool(diff.changes)
 
 
 def render_digest(con: duckdb.DuckDBPyConnection, sites: list[SiteResult], day: dt.date,
@@ -64,10 +101,15 @@ def render_digest(con: duckdb.DuckDBPyConnection, sites: list[SiteResult], day: 
     failures = [f"{s.spec.name}: {s.verdict}: {s.problem()}" for s in sites if not s.accepted]
     if promote_error:
         failures.append(f"archive not promoted: {promote_error}")
+    notices = [n for s in sites if s.accepted and s.run_id is not None
+               for n in [fill_notice(s.spec.name, run_notes(con, s.run_id))] if n is not None]
     lines = [f"# vahti daily digest, {day.isoformat()}", ""]
     if failures:
         lines += [f"**❌ {len(failures)} problem(s) need a look:**", ""]
         lines += [f"- {md(f)}" for f in failures] + [""]
+    if notices:
+        lines += [f"**⚠️ {len(notices)} notice(s), not failures:**", ""]
+        lines += [f"- {md(n)}" for n in notices] + [""]
     lines += ["| site | run | result |", "|---|---|---|"]
     for s in sites:
         run = str(s.run_id) if s.run_id is not None else "–"
@@ -78,4 +120,4 @@ def render_digest(con: duckdb.DuckDBPyConnection, sites: list[SiteResult], day: 
         section, has = _site_section(con, site)
         lines += section
         changed = changed or has
-    return Digest("\n".join(lines).rstrip() + "\n", changed, failures)
+    return Digest("\n".join(lines).rstrip() + "\n", changed, failures, notices)

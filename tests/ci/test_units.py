@@ -15,16 +15,19 @@ import pytest
 from schemas.errors import ArchiveError, UsageError
 from scraper.ci.github_release import GitHubReleaseBackend
 from scraper.ci.sites import parse_sites, worst_exit
-from snapshots.alarms import RunMetrics, Thresholds, compare
+from snapshots.alarms import WATCHED_FIELDS, RunMetrics, Thresholds, compare
 from snapshots.promote import LocalDirBackend, verify_candidate
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def metrics(records: int = 20, chain: int | None = 20, warn: float = 0.0, labels: set[str] | None = None,
-            **fill: float) -> RunMetrics:
+            meaning: set[str] | None = None, news: set[str] | None = None, **fill: float) -> RunMetrics:
+    """A run's metrics; by default every watched field changed meaning somewhere and every label may be news."""
     rates = {"status": 100.0, "tasks": 80.0, **fill}
-    return RunMetrics(1, "complete", records, rates, warn, labels or set(), chain)
+    shown = labels or set()
+    return RunMetrics(1, "complete", records, rates, warn, shown, chain,
+                      set(WATCHED_FIELDS) if meaning is None else meaning, shown if news is None else news)
 
 
 def test_fill_drop_just_over_the_limit_alarms_and_just_under_does_not() -> None:
@@ -32,6 +35,22 @@ def test_fill_drop_just_over_the_limit_alarms_and_just_under_does_not() -> None:
     [alarm] = compare(metrics(tasks=59.0), metrics(), Thresholds())
     assert alarm.kind == "layout" and "tasks 80% → 59%" in alarm.message
     assert compare(metrics(tasks=59.0), metrics(), Thresholds(fill_drop_points=25)) == []
+
+
+def test_a_fill_drop_no_action_meant_is_an_eras_reach_not_an_alarm() -> None:
+    """V3 → V1 captures: the lead and the phase vanish from every record, but V1 cannot show them: no action's
+    meaning of those fields changed, so the drop says nothing about the parser."""
+    assert compare(metrics(tasks=10.0, meaning={"status"}), metrics(), Thresholds()) == []
+    [alarm] = compare(metrics(tasks=10.0, meaning={"tasks"}), metrics(), Thresholds())
+    assert "tasks 80% → 10%" in alarm.message
+
+
+def test_labels_an_era_shows_for_the_first_time_are_not_new_sections() -> None:
+    base = metrics(labels={"Teema"})
+    first_shown = metrics(labels={"Teema", "A", "B", "C"}, news={"Teema"})
+    assert compare(first_shown, base, Thresholds()) == []
+    [alarm] = compare(metrics(labels={"Teema", "A", "B", "C"}, news={"A", "B", "C"}), base, Thresholds())
+    assert "3 new extra_sections label(s)" in alarm.message
 
 
 def test_small_samples_are_not_compared_for_fill() -> None:

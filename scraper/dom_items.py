@@ -73,21 +73,24 @@ def read_task(li: LexborNode, state: str, language: str) -> TaskItem | None:
         date_text = _first_date(" ".join(before))
         details = clean_block("\n\n".join(after)) or None
     else:
-        lines = lines_of(li)
-        if not lines:
+        # paragraphs of lines: the first line is the task's header; the rest keeps its shape (a table's rows)
+        paragraphs = [[ln for ln in (clean_inline(x) for x in para.split("\n"))
+                       if ln and vocab.label_field(ln) != vocab.CHROME] for para in block_text(li).split("\n\n")]
+        paragraphs = [para for para in paragraphs if para]
+        if not paragraphs:
             return None
-        first = _STATE_WORDS.sub("", lines[0])
+        first = _STATE_WORDS.sub("", paragraphs[0].pop(0))
         date_text = _first_date(first)
-        rest = lines[1:]
         title = first
         if date_text:
             head, tail = first.split(date_text, 1)
             title = clean_inline(tail).lstrip("|•-–: ").strip()
             if not title:  # "• Kylvetään niityt 3.2025": the date closes the line
                 title = clean_inline(head).strip("|•-–: ").strip()
+            rest = [para for para in paragraphs if para]
             if not title and rest:
-                title, rest = rest[0], rest[1:]
-        details = clean_block("\n\n".join(rest)) or None
+                title = rest[0].pop(0)
+        details = clean_block("\n\n".join("\n".join(para) for para in paragraphs if para)) or None
     if not title:
         return None
     return {

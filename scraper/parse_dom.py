@@ -310,7 +310,9 @@ def _status(nodes: list[LexborNode], shown: Shown, completion_only: bool = False
             continue
         if vocab.label_field(line) == vocab.CHROME:
             continue
-        if label is None and (not completion_only or line in bar_texts or vocab.status_identifier(line)):
+        if label is None and (not completion_only or line in bar_texts or vocab.status_identifier(line)) and (
+            _may_be_status(line)
+        ):
             label = line
         elif line != label:
             notes.append(line)
@@ -321,6 +323,14 @@ def _status(nodes: list[LexborNode], shown: Shown, completion_only: bool = False
     if active_phase:
         shown.implementation_phase = active_phase
     return "\n\n".join(notes) or None
+
+
+def _may_be_status(line: str) -> bool:
+    """A status is a plan's short word ("Ajallaan", "Ei toteuteta tässä vaiheessa"), never a sentence: a V2 page
+    without a status runs its "Eteneminen" section on into the lead or the description."""
+    if vocab.status_identifier(line):
+        return True
+    return len(line) <= 50 and not line.rstrip().endswith((".", "!", "?", ":"))
 
 
 def _active_item(list_node: LexborNode) -> str | None:

@@ -63,7 +63,9 @@ FACETS: Final[tuple[Facet, ...]] = (
     Facet("lead", "lead", "lead paragraph", _FROM_V2),
     Facet("description", "description", "description", _ALL),
     Facet("official_description", "official_description", "official description and its source line", _ALL),
-    Facet("categories", "categories", "categories of the primary type", _ALL),
+    Facet("categories", "categories", "categories of the primary type (V2 adds the parents its trails show)",
+          frozenset({"v1early", "v1", "v3"})),
+    Facet("categories.with_parents", "categories", "… those categories with their parents", _ALL),
     Facet("organizations", "responsible_organizations", "responsible organisations (the badge text)", _ALL),
     Facet("organizations.full_name", "responsible_organizations", "… their full names", _FROM_V1),
     Facet("organizations.role", "responsible_organizations", "… their roles (primary, collaborator)", _FROM_V2),
@@ -184,7 +186,7 @@ def project(action: Action | Mapping[str, Any], front_end: str | None) -> Meanin
     out["updated_at"] = r.get("updated_at")
     status = r.get("status") or {}
     out["status"] = collapse(status.get("label")) if status else None
-    out["categories"] = sorted({c for c in (collapse(x) for x in r.get("categories") or []) if c})
+    _categories(out, r.get("categories") or [], era)
     out["contact_persons"] = [
         [collapse(p.get("name")), collapse(p.get("title")), collapse(p.get("organization"))]
         for p in r.get("contact_persons") or []
@@ -201,6 +203,17 @@ def project(action: Action | Mapping[str, Any], front_end: str | None) -> Meanin
     _links(out, r.get("links") or [], era)
     _extra_sections(out, r.get("extra_sections") or {}, era)
     return out
+
+
+def _categories(out: Meaning, categories: list[Any], era: str | None) -> None:
+    """A set: the page's order is presentation. V2's breadcrumb trails show each category's parents too
+    ("Liikenne / Pyöräily"), which other eras do not: there the categories are compared among V2 pages only."""
+    names = sorted({c for c in (collapse(x) for x in categories) if c})
+    if can_show(era, "categories"):
+        out["categories"] = names
+    else:
+        out["categories"] = UNKNOWN
+        out["categories/with_parents"] = names
 
 
 def _organizations(out: Meaning, orgs: list[Mapping[str, Any]], era: str | None) -> None:

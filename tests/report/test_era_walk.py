@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ def test_the_same_plan_through_every_era_is_no_change(tmp_path: Path) -> None:
     with ReplicaServer(ReplicaConfig(plan="tampere", era="v1early")) as srv:
         runs = _walk(srv, db)
     problems = []
-    for (a, b), (era_a, era_b) in zip(zip(runs, runs[1:]), zip(ERAS, ERAS[1:]), strict=True):
+    for (a, b), (era_a, era_b) in zip(pairwise(runs), pairwise(ERAS), strict=True):
         diff = _diff(db, a, b)
         if diff["changes"]:
             problems.append(f"{era_a} → {era_b}:\n{_explain(diff)}")
@@ -106,7 +107,7 @@ def test_one_real_edit_across_an_era_switch_is_exactly_that_edit(tmp_path: Path)
         day, expected = _edit_day(srv)
         srv.set_day(day - 1)
         runs = _walk(srv, db, edit_before="v2", day=day)  # v1 at day-1, then v2 at day: edits and a new era
-    before, across, after = (_diff(db, a, b) for a, b in zip(runs, runs[1:], strict=False))
+    before, across, after = (_diff(db, a, b) for a, b in pairwise(runs))
     assert not before["changes"], "v1early → v1:\n" + _explain(before)
     assert not after["changes"], "v2 → v3:\n" + _explain(after)
     seen = {c["identifier"]: set(c["fields"]) for c in across["changes"]}

@@ -107,7 +107,9 @@ def action_history(
     con: duckdb.DuckDBPyConnection, site: str, identifier: str, all_changes: bool = False
 ) -> History:
     key = _pick_key(con, site, identifier)
-    versions = versions_of(con, "site = ? AND plan_path = ? AND language = ? AND identifier = ?", list(key))
+    versions = versions_of(
+        con, "site = ? AND plan_path = ? AND language = ? AND identifier = ?", list(key), meaning=True
+    )
     runs = {r.id: r for r in list_runs(con, site)}
     steps = build_history(versions, runs, all_changes)
     latest = versions[-1].record

@@ -64,7 +64,7 @@ def _between(
     if a.started_at is None or b.started_at is None:
         return causes, fields
     for version in versions_of(
-        con, "site = ? AND valid_from > ? AND valid_from <= ?", [site, a.started_at, b.started_at]
+        con, "site = ? AND valid_from > ? AND valid_from <= ?", [site, a.started_at, b.started_at], meaning=True
     ):
         causes.setdefault(version.key, set()).add(version.cause)
         fields.setdefault(version.key, set()).update(version.meaning_fields)

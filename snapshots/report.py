@@ -102,7 +102,7 @@ def _changed_histories(
     period_ids = {r.id for r in runs}
     first = runs[0]
     grouped: dict[Key, list[VersionRow]] = {}
-    for version in versions_of(con, "site = ?", [site]):
+    for version in versions_of(con, "site = ?", [site], meaning=True):
         grouped.setdefault(version.key, []).append(version)
     out: list[History] = []
     for key, versions in grouped.items():

@@ -104,8 +104,11 @@ class VersionRow:
 
 _VERSION_COLUMNS = (
     "id, site, plan_path, language, identifier, valid_from, valid_to, first_run, last_run, closed_run, cause,"
-    " gone_reason, record, front_end,"
-    " (SELECT list(DISTINCT c.field ORDER BY c.field) FROM action_changes c WHERE c.new_version = action_versions.id)"
+    " gone_reason, record, front_end"
+)
+#: the fields whose meaning each version changed, from its rows in action_changes (asked for only where needed)
+_MEANING_FIELDS = (
+    ", (SELECT list(DISTINCT c.field ORDER BY c.field) FROM action_changes c WHERE c.new_version = action_versions.id)"
 )
 
 
@@ -122,13 +125,17 @@ def _version(row: tuple[Any, ...]) -> VersionRow:
         gone_reason=row[11],
         record=json.loads(row[12]) if isinstance(row[12], str) else row[12],
         front_end=row[13],
-        meaning_fields=tuple(row[14] or ()),
+        meaning_fields=tuple(row[14] or ()) if len(row) > 14 else (),
     )
 
 
-def versions_of(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[VersionRow]:
+def versions_of(
+    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], meaning: bool = False
+) -> list[VersionRow]:
+    """Versions matching `where`, oldest first; `meaning=True` also reads the fields whose meaning each changed."""
+    columns = _VERSION_COLUMNS + (_MEANING_FIELDS if meaning else "")
     rows = con.execute(
-        f"SELECT {_VERSION_COLUMNS} FROM action_versions WHERE {where} ORDER BY valid_from, id", params
+        f"SELECT {columns} FROM action_versions WHERE {where} ORDER BY valid_from, id", params
     ).fetchall()
     return [_version(r) for r in rows]
 

@@ -49,7 +49,7 @@ UNKNOWN: Final = _Unknown()
 
 @dataclass(frozen=True)
 class Facet:
-    """One thing a page can show, the record field it lives in, and the eras whose pages can show it."""
+    """One thing a page can show, the record field(s) it lives in ("a, b"), and the eras whose pages can show it."""
 
     name: str
     field: str
@@ -62,10 +62,12 @@ FACETS: Final[tuple[Facet, ...]] = (
     Facet("name", "name", "name", _ALL),
     Facet("lead", "lead", "lead paragraph", _FROM_V2),
     Facet("description", "description", "description", _ALL),
-    Facet("official_description", "official_description", "official description and its source line", _ALL),
-    Facet("categories", "categories", "categories of the primary type (V2 adds the parents its trails show)",
+    Facet("official_description", "official_description, official_description_source",
+          "official description and its source line", _ALL),
+    Facet("categories", "categories", "which categories of the primary type the action is in",
           frozenset({"v1early", "v1", "v3"})),
-    Facet("categories.with_parents", "categories", "… those categories with their parents", _ALL),
+    Facet("categories.with_parents", "categories", "… those categories shown, with the parents V2's trails add",
+          _ALL),
     Facet("organizations", "responsible_organizations", "responsible organisations (the badge text)", _ALL),
     Facet("organizations.full_name", "responsible_organizations", "… their full names", _FROM_V1),
     Facet("organizations.role", "responsible_organizations", "… their roles (primary, collaborator)", _FROM_V2),
@@ -87,7 +89,7 @@ FACETS: Final[tuple[Facet, ...]] = (
     Facet("extra_sections.others", "extra_sections",
           "other category types, attributes, merged actions (and which sections exist)", _FROM_V2),
     Facet("updated_at", "updated_at", "\"Tietoja päivitetty\" date", _ALL),
-    Facet("neighbours", "previous_url", "previous and next action (by identifier)", _ALL),
+    Facet("neighbours", "previous_url, next_url", "previous and next action (by identifier)", _ALL),
 )
 _BY_NAME: Final = {f.name: f for f in FACETS}
 
@@ -363,6 +365,7 @@ def reach_table() -> str:
     lines = ["| what the page shows | field | v1early | v1 | v2 | v3 |", "|---|---|---|---|---|---|"]
     for facet in FACETS:
         marks = " | ".join("✓" if era in facet.eras else "—" for era in ERAS)
-        lines.append(f"| {facet.label} | `{facet.field}` | {marks} |")
+        fields = ", ".join(f"`{name}`" for name in facet.field.split(", "))
+        lines.append(f"| {facet.label} | {fields} | {marks} |")
     return "\n".join(lines)
 

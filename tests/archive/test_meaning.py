@@ -274,10 +274,15 @@ def test_a_v1_day_matches_a_later_month_only_by_prefix() -> None:
     assert not same("description", "~2021", "2021")
 
 
-def test_the_reach_table_names_every_era() -> None:
+def test_the_reach_table_names_every_era_and_docs_record_md_holds_it() -> None:
+    from pathlib import Path
+
     table = reach_table()
     assert table.splitlines()[0].endswith("| v1early | v1 | v2 | v3 |")
     assert len(ERAS) == 4 and "organisations" in table
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "record.md").read_text(encoding="utf-8")
+    section = doc.split("## Meaning: when the plan changed", 1)[-1]
+    assert table in section, "docs/record.md's era table differs from schemas.meaning.FACETS (reach_table())"
 
 
 # --- sniffing the era ---------------------------------------------------------------------------------------

@@ -165,3 +165,10 @@ def test_swedish_indicator_link_text_is_not_an_indicator() -> None:
     html = html.replace(b'<div class="mui-mb-MainBottom col">', b'<div class="mui-mb-MainBottom col">' + card)
     a = parse_page(html, "https://ilmastovahti.hel.fi/sv/actions/111").action
     assert [i.name for i in a.indicators] == ["Utsläpp"]
+
+
+def test_a_newline_inside_embedded_plain_text_is_a_space_as_html_shows_it() -> None:
+    action = copy.deepcopy(ACTION)
+    action["leadParagraph"] = "Päästöt puolitetaan\nvuoteen 2030 mennessä."
+    a = parse_page(page(action), URL).action
+    assert a.lead == "Päästöt puolitetaan vuoteen 2030 mennessä."

@@ -104,8 +104,13 @@ def _shows_badge(button: LexborNode) -> bool:
         return False
     if any("badge" in (el.attributes.get("class") or "").casefold() for el in button.traverse()):
         return True
-    parent = button.parent
-    for _ in range(3):
+    return inside_anchor(button)
+
+
+def inside_anchor(node: LexborNode, levels: int = 4) -> bool:
+    """Badges and tooltip buttons sit a few wrappers deep inside the link that filters by them."""
+    parent = node.parent
+    for _ in range(levels):
         if parent is None:
             return False
         if parent.tag == "a":

@@ -17,7 +17,7 @@ from schemas.dates import parse_day
 from schemas.text import clean_inline
 from scraper import dom_items
 from scraper.dom_infer import infer_renamed_headings
-from scraper.html_text import any_text, block_text, inline_text, nodes_block_text
+from scraper.html_text import any_text, block_text, inline_text, inside_anchor, nodes_block_text
 from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
 from scraper.parse_categories import category_type_key, is_category_href
 from scraper.parse_layers import CategoryBlock, Embedded, Shown, ShownCategory, TaskItem
@@ -393,7 +393,7 @@ def _categories(index: PageIndex, sections: list[Section], result: DomResult) ->
                 shown.crumbs.append(ShownCategory(inline_text(node), key))
         elif node.tag != "-text" and "badge" in (node.attributes.get("class") or "").split():
             text = inline_text(node)
-            if text and not _inside_anchor(node) and vocab.label_field(text) != vocab.CHROME:
+            if text and not inside_anchor(node) and vocab.label_field(text) != vocab.CHROME:
                 shown.crumbs.append(ShownCategory(text, None))
     for section in sections:
         if section.heading.field is not None:
@@ -404,17 +404,6 @@ def _categories(index: PageIndex, sections: list[Section], result: DomResult) ->
         if anchors and all(k is not None for k in keys):
             values = [ShownCategory(inline_text(a), k) for a, k in zip(anchors, keys, strict=True)]
             shown.blocks.append(CategoryBlock(section.heading.text, values))
-
-
-def _inside_anchor(node: LexborNode) -> bool:
-    parent = node.parent
-    for _ in range(4):
-        if parent is None:
-            return False
-        if parent.tag == "a":
-            return True
-        parent = parent.parent
-    return False
 
 
 def _leading_description(

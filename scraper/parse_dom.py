@@ -17,15 +17,15 @@ from schemas.dates import parse_day
 from schemas.text import clean_inline
 from scraper import dom_items
 from scraper.dom_infer import infer_renamed_headings
+from scraper.dom_leading import leading_description
+from scraper.dom_status import PERCENT, phase_after, read_status
 from scraper.html_text import any_text, block_text, inline_text, inside_anchor, nodes_block_text
 from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
-from scraper.parse_categories import category_type_key, is_category_href
+from scraper.parse_categories import category_type_key
 from scraper.parse_layers import CategoryBlock, Embedded, Shown, ShownCategory, TaskItem
 from scraper.urls import absolute, action_location
 
 _IDENTIFIER = re.compile(r"^[A-Za-z]{0,4}\d+(?:[.\-]\d+)*[A-Za-z]?\.?$")
-_PERCENT = re.compile(r"(\d{1,3})\s*%")
-_STATUS_CLASS = re.compile(r"^bg-([a-z_]+)$")
 _GROUP_STATE = {"tasks_done": "done", "tasks_in_progress": "in_progress", "tasks_todo": "todo"}
 _LI_STATE = re.compile(r"state--([A-Za-z_]+)")
 #: A pager link says only its word, maybe with "toimenpide"/"åtgärd"/"action" and arrows: a related action card named
@@ -71,7 +71,7 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: Embedded
     _task_groups(index, sections, language, result)
     _categories(index, sections, result)
     if result.shown.description is None and h1 is not None:
-        described = _leading_description(index, h1, sections, url, result)
+        described = leading_description(index, h1, sections, url, result.shown, result.updated_line)
         if described is not None:
             claimed.append(described)  # its sub-headings are the description's, not sections of their own
     if result.shown.lead is None and h1 is not None:
@@ -208,9 +208,9 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
     elif name == "official_description":
         _official(nodes, shown)
     elif name in ("status", "completion"):
-        note = _status(nodes, shown, completion_only=name == "completion")
+        note = read_status(nodes, shown, completion_only=name == "completion")
         if name == "status" and shown.implementation_phase is None:
-            _phase_after(index, section, shown)
+            phase_after(index, section, shown)
         if note:  # V3 manualStatusReason: a paragraph under the badge, kept under the heading it stands under
             result.extra_sections[section.heading.text] = note
     elif name == "implementation_phase":
@@ -273,85 +273,6 @@ def _without(nodes: list[LexborNode], skip: frozenset[int]) -> str:
                                    for n in nodes) if p)
 
 
-def _status(nodes: list[LexborNode], shown: Shown, completion_only: bool = False) -> str | None:
-    """Status label, identifier, phase and percent of an "Eteneminen" or "Valmistumisaste" block; returns a note
-    shown under the badge (V3 `manualStatusReason`), which is no status.
-
-    Under "Valmistumisaste" only the progress bar's own label (or a known status word) is a status: a caption
-    beside the bar ("Mittarin mukaan") is a note, not the action's status."""
-    phase_lists: set[int] = set()
-    identifier = None
-    active_phase = None
-    bar_texts: set[str] = set()
-    for node in nodes:
-        if node.tag == "-text":
-            continue
-        for el in [node, *node.css("*")]:
-            if "progress" in (el.attributes.get("class") or "").split() or el.attributes.get("role") == "progressbar":
-                bar_texts.update(clean_inline(p) for p in block_text(el).split("\n") if clean_inline(p))
-            for cls in (el.attributes.get("class") or "").split():
-                match = _STATUS_CLASS.match(cls)
-                if match and match.group(1) in vocab.KNOWN_STATUS_IDENTIFIERS and identifier is None:
-                    identifier = match.group(1)
-            if el.tag in ("ul", "ol"):
-                phase_lists.add(el.mem_id)
-                active_phase = _active_item(el) or active_phase
-    lines: list[str] = []
-    for node in nodes:
-        text = block_text(node, frozenset(phase_lists)) if node.tag != "-text" else clean_inline(node.text_content or "")
-        lines.extend(clean_inline(p) for p in text.split("\n") if clean_inline(p))
-    label = None
-    notes: list[str] = []
-    for line in lines:
-        percent = _PERCENT.search(line)
-        if (percent and any(w in line.casefold() for w in vocab.PERCENT_READY)) or line.endswith("%"):
-            if percent:
-                shown.completion = int(percent.group(1))
-            continue
-        if vocab.label_field(line) == vocab.CHROME:
-            continue
-        if label is None and (not completion_only or line in bar_texts or vocab.status_identifier(line)) and (
-            _may_be_status(line)
-        ):
-            label = line
-        elif line != label:
-            notes.append(line)
-    if label is not None:
-        shown.status_label = label
-    if identifier:
-        shown.status_identifier = identifier
-    if active_phase:
-        shown.implementation_phase = active_phase
-    return "\n\n".join(notes) or None
-
-
-def _may_be_status(line: str) -> bool:
-    """A status is a plan's short word ("Ajallaan", "Ei toteuteta tässä vaiheessa"), never a sentence: a V2 page
-    without a status runs its "Eteneminen" section on into the lead or the description."""
-    if vocab.status_identifier(line):
-        return True
-    return len(line) <= 50 and not line.rstrip().endswith((".", "!", "?", ":"))
-
-
-def _active_item(list_node: LexborNode) -> str | None:
-    for li in list_node.css("li"):
-        current = li.attributes.get("aria-current")
-        classes = (li.attributes.get("class") or "").split()
-        if (current and current != "false") or "active" in classes or "current" in classes:
-            return inline_text(li) or None
-    return None
-
-
-def _phase_after(index: PageIndex, section: Section, shown: Shown) -> None:
-    """V3 puts the phase timeline in a card of its own right after the "Eteneminen" block, under no heading."""
-    following = min((h.entry for h in index.headings if h.entry >= section.end), default=len(index.entries))
-    for node in index.elements_in(section.end, following, frozenset({"ul", "ol"})):
-        phase = _active_item(node)
-        if phase:
-            shown.implementation_phase = phase
-            return
-
-
 def _task_groups(
     index: PageIndex, sections: list[Section], language: str, result: DomResult
 ) -> None:
@@ -406,76 +327,6 @@ def _categories(index: PageIndex, sections: list[Section], result: DomResult) ->
             shown.blocks.append(CategoryBlock(section.heading.text, values))
 
 
-def _leading_description(
-    index: PageIndex, h1: LexborNode, sections: list[Section], url: str, result: DomResult
-) -> tuple[int, int] | None:
-    """V1 printed the description with no heading, after the hero. It is the block holding the first prose after
-    the title, with its following siblings, and nothing beyond: not past a labelled block, not past the
-    "Tietoja päivitetty" line, not across into the sidebar column (the earliest V1 layout can put that line right
-    after the description column when there is no official description). Sub-headings inside it stay in it."""
-    h1_entry = index.index_of(h1)
-    start = index.entries[h1_entry].end
-    limit = min((s.heading.entry for s in sections if s.heading.field is not None and s.heading.entry > start),
-                default=len(index.entries))
-    if result.updated_line is not None and result.updated_line >= start:
-        limit = min(limit, result.updated_line)
-    skip: set[int] = set()
-    first: int | None = None
-    for k in range(start, limit):
-        node = index.entries[k].node
-        if node.tag != "-text":
-            classes = (node.attributes.get("class") or "").split()
-            href = node.attributes.get("href") or ""
-            if "badge" in classes or (node.tag == "a" and (action_location(absolute(url, href)) or is_category_href(href))):
-                skip.add(node.mem_id)
-            continue
-        line = clean_inline(node.text_content or "")
-        if first is None and line and not _inside(index, k, skip) and _is_prose(line):
-            first = k
-    if first is None:
-        return None
-    block = index.entries[first].parent
-    while True:
-        parent = index.entries[block].parent
-        if parent < 0 or parent <= h1_entry or index.entries[parent].end > limit:
-            break
-        block = parent
-    nodes = [index.entries[block].node]
-    sibling = nodes[0].next
-    while sibling is not None:
-        entry = index.by_id.get(sibling.mem_id)
-        if entry is not None and index.entries[entry].end > limit:
-            break
-        if entry is not None:  # comments and skipped tags are not in the index
-            nodes.append(sibling)
-        sibling = sibling.next
-    paragraphs = []
-    for node in nodes:
-        text = block_text(node, frozenset(skip)) if node.tag != "-text" else clean_inline(node.text_content or "")
-        paragraphs += [para for para in text.split("\n\n") if _is_prose(clean_inline(para))]
-    if not paragraphs:
-        return None
-    result.shown.description = "\n\n".join(paragraphs)
-    result.shown.description_links = dom_items.read_links(
-        [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
-    )
-    last = next((index.by_id[n.mem_id] for n in reversed(nodes) if n.mem_id in index.by_id), block)
-    return index.entries[block].start, index.entries[last].end
-
-
-def _inside(index: PageIndex, k: int, skip: set[int]) -> bool:
-    parent = index.entries[k].parent
-    while parent >= 0:
-        if index.entries[parent].node.mem_id in skip:
-            return True
-        parent = index.entries[parent].parent
-    return False
-
-
-def _is_prose(line: str) -> bool:
-    return bool(line) and vocab.label_field(line) != vocab.CHROME and not _is_furniture_line(line)
-
-
 def _bold_lead(
     index: PageIndex, h1: LexborNode, sections: list[Section], claimed: list[tuple[int, int]], result: DomResult
 ) -> None:
@@ -498,7 +349,7 @@ def _bold_lead(
         text = inline_text(node)
         if parent is None or not text or _in_page_furniture(node) or inline_text(parent) != text:
             continue
-        if vocab.label_field(text) is not None or _PERCENT.search(text):
+        if vocab.label_field(text) is not None or PERCENT.search(text):
             continue
         result.shown.lead = lead = block_text(node) or text
         result.shown.lead_links = []
@@ -508,11 +359,6 @@ def _bold_lead(
             if kept:
                 result.extra_sections[status[span]] = kept
         return
-
-
-def _is_furniture_line(line: str) -> bool:
-    lowered = line.casefold()
-    return lowered.startswith(("kuva:", "bild:", "image:", "photo:")) or lowered in ("|",)
 
 
 def _extra_sections(index: PageIndex, sections: list[Section], claimed: list[tuple[int, int]], result: DomResult) -> None:

@@ -1,0 +1,89 @@
+"""V1's description: printed with no heading, so where it ends is found from the page's structure."""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborNode
+
+from schemas import vocab
+from schemas.text import clean_inline
+from scraper import dom_items
+from scraper.html_text import block_text
+from scraper.page_index import PageIndex, Section
+from scraper.parse_categories import is_category_href
+from scraper.parse_layers import Shown
+from scraper.urls import absolute, action_location
+
+
+def leading_description(
+    index: PageIndex, h1: LexborNode, sections: list[Section], url: str, shown: Shown, updated_line: int | None
+) -> tuple[int, int] | None:
+    """V1 printed the description with no heading, after the hero. It is the block holding the first prose after
+    the title, with its following siblings, and nothing beyond: not past a labelled block, not past the
+    "Tietoja päivitetty" line, not across into the sidebar column (the earliest V1 layout can put that line right
+    after the description column when there is no official description). Sub-headings inside it stay in it."""
+    h1_entry = index.index_of(h1)
+    start = index.entries[h1_entry].end
+    limit = min((s.heading.entry for s in sections if s.heading.field is not None and s.heading.entry > start),
+                default=len(index.entries))
+    if updated_line is not None and updated_line >= start:
+        limit = min(limit, updated_line)
+    skip: set[int] = set()
+    first: int | None = None
+    for k in range(start, limit):
+        node = index.entries[k].node
+        if node.tag != "-text":
+            classes = (node.attributes.get("class") or "").split()
+            href = node.attributes.get("href") or ""
+            if "badge" in classes or (node.tag == "a" and (action_location(absolute(url, href)) or is_category_href(href))):
+                skip.add(node.mem_id)
+            continue
+        line = clean_inline(node.text_content or "")
+        if first is None and line and not _inside(index, k, skip) and _is_prose(line):
+            first = k
+    if first is None:
+        return None
+    block = index.entries[first].parent
+    while True:
+        parent = index.entries[block].parent
+        if parent < 0 or parent <= h1_entry or index.entries[parent].end > limit:
+            break
+        block = parent
+    nodes = [index.entries[block].node]
+    sibling = nodes[0].next
+    while sibling is not None:
+        entry = index.by_id.get(sibling.mem_id)
+        if entry is not None and index.entries[entry].end > limit:
+            break
+        if entry is not None:  # comments and skipped tags are not in the index
+            nodes.append(sibling)
+        sibling = sibling.next
+    paragraphs = []
+    for node in nodes:
+        text = block_text(node, frozenset(skip)) if node.tag != "-text" else clean_inline(node.text_content or "")
+        paragraphs += [para for para in text.split("\n\n") if _is_prose(clean_inline(para))]
+    if not paragraphs:
+        return None
+    shown.description = "\n\n".join(paragraphs)
+    shown.description_links = dom_items.read_links(
+        [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
+    )
+    last = next((index.by_id[n.mem_id] for n in reversed(nodes) if n.mem_id in index.by_id), block)
+    return index.entries[block].start, index.entries[last].end
+
+
+def _inside(index: PageIndex, k: int, skip: set[int]) -> bool:
+    parent = index.entries[k].parent
+    while parent >= 0:
+        if index.entries[parent].node.mem_id in skip:
+            return True
+        parent = index.entries[parent].parent
+    return False
+
+
+def _is_prose(line: str) -> bool:
+    return bool(line) and vocab.label_field(line) != vocab.CHROME and not is_furniture_line(line)
+
+
+def is_furniture_line(line: str) -> bool:
+    lowered = line.casefold()
+    return lowered.startswith(("kuva:", "bild:", "image:", "photo:")) or lowered in ("|",)

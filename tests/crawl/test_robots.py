@@ -56,3 +56,16 @@ def test_percent_encoding_is_compared_decoded() -> None:
     robots = Robots.parse("User-agent: *\nDisallow: /actions/%C3%A4\n")
     assert not robots.can_fetch(UA, BASE + "/actions/ä1")
     assert not robots.can_fetch(UA, BASE + "/actions/%c3%a41")
+
+
+def test_request_rate_is_a_pause_and_the_longer_pause_wins() -> None:
+    robots = Robots.parse("User-agent: *\nRequest-rate: 1/5s\n\nUser-agent: vahti\nRequest-rate: 2/1m\nCrawl-delay: 10\n")
+    assert robots.crawl_delay(UA) == 30.0  # 2 requests a minute: 30 s apart, longer than Crawl-delay 10
+    assert robots.crawl_delay("otherbot/1.0") == 5.0
+
+
+def test_only_the_product_token_names_us() -> None:
+    """A group for a word that happens to stand in our User-Agent's contact URL is not ours."""
+    robots = Robots.parse("User-agent: github\nDisallow: /\n")
+    assert robots.can_fetch(UA, BASE + "/actions/111")
+    assert not robots.can_fetch("github/1.0", BASE + "/actions/111")

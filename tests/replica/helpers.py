@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from typing import Any
 
 from schemas.action import Action
+from scraper.replica.view import ERAS, LANGS
+
+PLANS = ("helsinki", "tampere", "espoo")
+#: every era × language × bundled plan, as the round-trip tests serve them
+ROUNDTRIP_CASES = [(era, lang, plan) for plan in PLANS for era in ERAS for lang in LANGS]
+
+
+def roundtrip_variation(era: str, lang: str, plan: str) -> int | None:
+    """Plain markup for Finnish Helsinki pages, a different variation seed for every other case."""
+    if plan == "helsinki" and lang == "fi" and era == "v1early":
+        return None
+    return zlib.crc32(f"{era}:{lang}:{plan}".encode()) % 1000
 
 
 def _short(value: Any) -> str:

@@ -5,25 +5,16 @@ a pass means the parser anchors on what is really stable, not on one rendering.
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
 import httpx
 import pytest
 
 from scraper.parse import parse_page
-from scraper.replica.view import ERAS, LANGS
-from tests.replica.helpers import record_differences
+from tests.replica.helpers import ROUNDTRIP_CASES, record_differences, roundtrip_variation
 
-PLANS = ("helsinki", "tampere", "espoo")
-CASES = [(era, lang, plan) for plan in PLANS for era in ERAS for lang in LANGS]
-
-
-def _variation(era: str, lang: str, plan: str) -> int | None:
-    """Plain markup for Finnish Helsinki pages, a different variation seed for every other case."""
-    if plan == "helsinki" and lang == "fi" and era == "v1early":
-        return None
-    return zlib.crc32(f"{era}:{lang}:{plan}".encode()) % 1000
+CASES = ROUNDTRIP_CASES
+_variation = roundtrip_variation
 
 
 def _roundtrip(srv: Any, client: httpx.Client, limit: int = 8) -> list[str]:

@@ -23,7 +23,7 @@ GROUP_FIELDS = frozenset({"tasks_done", "tasks_todo", "tasks_in_progress"})
 RICH_FIELDS = frozenset({"description", "lead"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     node: LexborNode
     start: int
@@ -58,42 +58,51 @@ class PageIndex:
         self._position = {h.entry: k for k, h in enumerate(self.headings)}
 
     def _build(self, root: LexborNode) -> None:
-        stack: list[tuple[LexborNode, int, bool]] = [(root, -1, True)]
-        while stack:
-            node, parent, entering = stack.pop()
-            if not entering:
-                self.entries[self.by_id[node.mem_id]].end = len(self.entries)
-                continue
+        """One pass in document order (lexbor's own traversal), then subtree ends from the back: Python touches
+        each node once. Skipped elements (head, form controls, media) are left out with everything inside them;
+        a button or an image stays, for what it holds or labels."""
+        entries = self.entries
+        by_id = self.by_id
+        skipped: set[int] = set()
+        for node in root.traverse(include_text=True):
             tag = node.tag or ""
-            if tag.startswith("-") and tag != "-text":
+            parent_node = node.parent
+            parent_id = parent_node.mem_id if parent_node is not None else -1
+            if parent_id in skipped:
+                skipped.add(node.mem_id)
                 continue
-            if tag in SKIP_TAGS and tag not in ("button", "img"):
+            if (tag[:1] == "-" and tag != "-text") or (tag in SKIP_TAGS and tag not in ("button", "img")):
+                skipped.add(node.mem_id)
                 continue
-            index = len(self.entries)
-            self.entries.append(Entry(node=node, start=index, end=index + 1, parent=parent))
-            self.by_id[node.mem_id] = index
-            if tag == "-text":
-                continue
-            stack.append((node, parent, False))
-            kids = list(children(node))
-            stack.extend((kid, index, True) for kid in reversed(kids))
+            index = len(entries)
+            by_id[node.mem_id] = index
+            entries.append(Entry(node, index, index + 1, by_id.get(parent_id, -1) if entries else -1))
+        for entry in reversed(entries):
+            if entry.parent >= 0 and entry.end > entries[entry.parent].end:
+                entries[entry.parent].end = entry.end
 
     def _headings(self) -> list[Heading]:
         found = []
+        entries = self.entries
         inside_heading_until = -1
-        for i, entry in enumerate(self.entries):
+        role_headings = {n.mem_id for n in self.root.css('[role="heading"]')}
+        for i, entry in enumerate(entries):
             node = entry.node
             tag = node.tag or ""
+            if tag == "-text":
+                continue
             level = HEADING_TAGS.get(tag)
             if level is None:
-                if i < inside_heading_until or not _may_be_label(node, tag):
+                if i < inside_heading_until:
+                    continue
+                if node.mem_id not in role_headings and not self._leafish(i, tag):
                     continue
                 raw = node.text(deep=True) or ""
                 if not raw or len(raw) > 200:
                     continue
                 text = any_text(node)
                 field = vocab.label_field(text) if 0 < len(text) <= 60 else None
-                if field is None or field == vocab.CHROME:
+                if field is None or field == vocab.CHROME or not _outside_controls(node):
                     continue
                 # a label set in bold or in a plain div ("<strong>Aikajänne:</strong> Jatkuva") opens a section too,
                 # ranked below every real heading
@@ -106,6 +115,17 @@ class PageIndex:
                 inside_heading_until = entry.end
             found.append(Heading(entry=i, level=level, text=text, field=field, hidden=is_hidden(node)))
         return found
+
+    def _leafish(self, i: int, tag: str) -> bool:
+        """Only leaf-ish elements can be a label: the innermost element carrying the text (text and line breaks
+        inside, nothing else). The index rules most elements out at their first child; the node itself decides."""
+        entries = self.entries
+        end = entries[i].end
+        if tag not in _LABEL_TAGS or end == i + 1:
+            return False
+        if any(entries[k].node.tag not in ("-text", "br") for k in range(i + 1, end)):
+            return False
+        return all(child.tag in ("-text", "-comment", "br") for child in entries[i].node.iter(include_text=True))
 
     # --- navigation -------------------------------------------------------------------------------------
     def index_of(self, node: LexborNode) -> int:
@@ -173,14 +193,8 @@ class PageIndex:
 _LABEL_TAGS = frozenset({"strong", "b", "dt", "th", "label", "div", "span", "p"})
 
 
-def _may_be_label(node: LexborNode, tag: str) -> bool:
-    """Only leaf-ish elements can be a label: the innermost element carrying the text, never a link or button."""
-    if node.attributes.get("role") == "heading":
-        return True
-    if tag not in _LABEL_TAGS or node.child is None:
-        return False
-    if not all(child.tag in ("-text", "-comment", "br") for child in node.iter(include_text=True)):
-        return False
+def _outside_controls(node: LexborNode) -> bool:
+    """A label is never the text of a link, a button or a list item (a category badge named "Energia")."""
     parent = node.parent
     for _ in range(4):
         if parent is None:

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborNode
 
 from schemas import vocab
 from schemas.text import clean_inline
-from scraper.html_text import SKIP_TAGS, any_text, children, nodes_block_text
+from scraper.html_text import SKIP_TAGS, any_text, nodes_block_text
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 #: Labels that open sub-sections of a field (task groups) rather than a field of their own.

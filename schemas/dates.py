@@ -66,12 +66,6 @@ def parse_day(text: str, language: str = "fi") -> dt.date | None:
     return None
 
 
-def find_date_text(text: str) -> str | None:
-    """The first date-like token (day, month or year) as shown."""
-    m = DATE_TEXT.search(clean_inline(text))
-    return m.group(0) if m else None
-
-
 def parse_iso_day(value: str | None) -> dt.date | None:
     """A GraphQL date (`2019-10-15`) or timestamp; a timestamp's day is taken in Europe/Helsinki."""
     if not value:
@@ -86,11 +80,6 @@ def parse_iso_day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
-
-
-def is_year_or_month(text: str) -> bool:
-    t = clean_inline(text)
-    return bool(_MONTH_YEAR.fullmatch(t) or _YEAR.fullmatch(t))
 
 
 def format_fi(day: dt.date, padded: bool = True) -> str:

@@ -34,7 +34,3 @@ def clean_block(text: str) -> str:
         if joined:
             paragraphs.append(joined)
     return "\n\n".join(paragraphs)
-
-
-def optional_block(text: str | None) -> str | None:
-    return None if text is None else clean_block(text)

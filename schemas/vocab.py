@@ -107,8 +107,6 @@ UPDATED_PREFIXES = ("tietoja päivitetty", "information uppdaterad", "informatio
 TIMELINE_BETWEEN = ("toteutetaan aikavälillä", "tidsram mellan", "timeframe between")
 CONTINUOUS_WORDS = ("jatkuva", "ständig", "continuous")
 PERCENT_READY = ("valmis", "redo", "ready")
-MERGED_HEADINGS = ("yhdistetyt toimenpiteet", "sammanlagda åtgärderna", "merged actions")
-RELATED_ACTIONS = ("liittyvät toimenpiteet", "relaterade åtgärder", "related actions")
 CAUSAL_HEADINGS = ("miten tämä toimenpide vaikuttaa tavoitteeseen?", "miten tämä vaikuttaa?",
                    "hur denna åtgärd bidrar till resultatet?", "how this action contributes to the outcome?")
 NOT_FOUND_TEXT = ("toimenpidettä ei löydy", "åtgärd hittades inte", "action not found")

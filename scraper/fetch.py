@@ -133,7 +133,6 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         on_pause: Callable[[float], None] | None = None,
-        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.policy = policy or FetchPolicy()
         self.origin = origin_of(start_url)
@@ -151,7 +150,6 @@ class Fetcher:
                 "User-Agent": self.policy.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
             },
-            transport=transport,
         )
 
     def close(self) -> None:

@@ -96,10 +96,6 @@ def plan_prefix(url: str) -> str | None:
     return match["prefix"] if match else None
 
 
-def is_list_url(url: str) -> bool:
-    return _LIST_PATH.match(urlsplit(url).path) is not None
-
-
 def action_list_url(url: str) -> str:
     """The `/actions` list of the plan an URL belongs to; a site root or unknown page maps to its `/actions`."""
     parts = urlsplit(url)

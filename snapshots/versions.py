@@ -39,28 +39,6 @@ TYPED_COLUMNS: tuple[str, ...] = (
     "tasks_todo",
 )
 
-#: Every column of action_versions, in order (schema v3).
-VERSION_COLUMNS: tuple[str, ...] = (
-    "id",
-    "site",
-    "plan_path",
-    "language",
-    "identifier",
-    "valid_from",
-    "valid_to",
-    "first_run",
-    "last_run",
-    "closed_run",
-    "record_hash",
-    "parser_version",
-    "cause",
-    "gone_reason",
-    "record",
-    *TYPED_COLUMNS,
-    "front_end",
-    "meaning",
-)
-
 
 def typed_values(action: Action) -> list[Any]:
     """The scalar columns researchers filter on, so common questions need no JSON functions."""

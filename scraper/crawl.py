@@ -10,14 +10,14 @@ bound, so the walk always ends.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from schemas.errors import VahtiError
 from schemas.run import RunOutcome
 from scraper.chain_order import order_after_break
+from scraper.crawl_summary import CrawlSummary
 from scraper.crawl_visit import Visit, VisitMaker
 from scraper.fetch import Fetcher, FetchResult, HostThrottled, RequestBudgetExhausted, robots_from
 from scraper.listing import PlanScope, action_urls_from_list, action_urls_from_sitemap, page_language
@@ -50,32 +50,6 @@ class CrawlOptions:
     max_failures: int = 5
     resume: bool = False
     max_sitemaps: int = 5
-
-
-@dataclass
-class CrawlSummary:
-    run_id: int
-    start_url: str
-    outcome: RunOutcome = "running"
-    reason: str | None = None
-    resumed_from: int | None = None
-    outcomes: Counter[str] = field(default_factory=Counter)
-    #: new / changed / same records against the archive's current versions (empty when it cannot tell)
-    records: Counter[str] = field(default_factory=Counter)
-    fetched: int = 0
-    reused: int = 0
-    requests: int = 0
-    retries: int = 0
-    chain_length: int = 0
-    listed: int = 0
-    orphans: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)
-    duration: float = 0.0
-
-    @property
-    def exit_code(self) -> int:
-        return {"complete": 0, "partial": 3}.get(self.outcome, 1)
 
 
 class Crawl:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import Protocol, TextIO
 
-if TYPE_CHECKING:
-    from scraper.crawl import CrawlSummary
+from scraper.crawl_summary import CrawlSummary
 
 
 class CrawlProgress(Protocol):

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import duckdb
 
+from scraper.ci.job import SiteResult
 from snapshots.alarms import previous_complete_run, run_metrics
 from snapshots.plan_diff import diff_runs
 from snapshots.render_markdown import md, render_diff_markdown
 from snapshots.report_read import get_run
 from snapshots.run_notes import FILLED_FROM_EMBEDDED, RunNotes, run_notes
-
-if TYPE_CHECKING:
-    from scraper.ci.run import SiteResult
 
 _ICON = {"ok": "✅", "partial": "⚠️", "failed": "❌", "alarmed": "🚨"}
 

@@ -7,19 +7,16 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from schemas.dates import HELSINKI
 from schemas.errors import VahtiError
 from scraper.ci.digest import Digest, render_digest
+from scraper.ci.job import PublishTarget, SiteResult
 from snapshots.db import connect_read
 from snapshots.export import Selection, select_current, select_history, write_parquet
 from snapshots.report_read import list_runs
-
-if TYPE_CHECKING:
-    from scraper.ci.run import CiOptions, SiteResult
 
 
 @dataclass
@@ -68,9 +65,9 @@ def _annotate(digest: Digest) -> None:
             print(f"::error title=vahti ci::{text}", flush=True)
 
 
-def publish(sites: list[SiteResult], db: Path, options: CiOptions, promote_error: str | None) -> Published:
-    day = options.day or dt.datetime.now(HELSINKI).date()
-    out = options.publish_dir
+def publish(sites: list[SiteResult], db: Path, target: PublishTarget, promote_error: str | None) -> Published:
+    day = target.day or dt.datetime.now(HELSINKI).date()
+    out = target.publish_dir
     con = connect_read(db)
     try:
         digest = render_digest(con, sites, day, promote_error)
@@ -79,14 +76,14 @@ def publish(sites: list[SiteResult], db: Path, options: CiOptions, promote_error
             done.exports = _export(con, out / "exports")
         except VahtiError as exc:
             done.export_error = str(exc)
-            options.say(f"exports not written: {exc}")
+            target.say(f"exports not written: {exc}")
     finally:
         con.close()
     _write(done.digest_file, digest.markdown)
-    if options.step_summary is not None:
-        _write(options.step_summary, digest.markdown + "\n", append=True)
-    if digest.has_changes and options.changes_dir is not None:
-        done.changes_file = options.changes_dir / f"{day.isoformat()}.md"
+    if target.step_summary is not None:
+        _write(target.step_summary, digest.markdown + "\n", append=True)
+    if digest.has_changes and target.changes_dir is not None:
+        done.changes_file = target.changes_dir / f"{day.isoformat()}.md"
         again = done.changes_file.exists()
         _write(done.changes_file, ("\n---\n\n" if again else "") + digest.markdown, append=again)
     if digest.failures:
@@ -97,5 +94,5 @@ def publish(sites: list[SiteResult], db: Path, options: CiOptions, promote_error
         (out / "failure.md").unlink(missing_ok=True)
     for path in [done.digest_file, done.changes_file, done.failure_file, *done.exports]:
         if path is not None:
-            options.say(f"wrote {path}")
+            target.say(f"wrote {path}")
     return done

@@ -10,63 +10,22 @@ for a site whose day was rejected.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from schemas.errors import ArchiveError, VahtiError
+from scraper.ci.job import CiOptions, SiteResult
 from scraper.ci.publish import Published, publish
 from scraper.ci.sites import SiteSpec
 from scraper.crawl import Crawl, CrawlOptions
-from scraper.fetch import Fetcher, FetchPolicy
-from scraper.progress import CrawlProgress, SilentProgress
+from scraper.fetch import Fetcher
 from scraper.urls import check_start_url
-from snapshots.alarms import Alarm, Thresholds, check_run
+from snapshots.alarms import check_run
 from snapshots.db import WriteLock, connect_read
-from snapshots.promote import Backend, copy_archive, keep_pages_only, prepare, promote
+from snapshots.promote import copy_archive, keep_pages_only, prepare, promote
 from snapshots.store import open_writer
-
-
-@dataclass
-class CiOptions:
-    db: Path
-    publish_dir: Path
-    backend: Backend
-    changes_dir: Path | None = Path("changes")
-    thresholds: Thresholds = field(default_factory=Thresholds)
-    policy: FetchPolicy = field(default_factory=FetchPolicy)
-    accept_alarms: bool = False
-    day: dt.date | None = None
-    step_summary: Path | None = None
-    say: Callable[[str], None] = print
-    progress: Callable[[], CrawlProgress] = SilentProgress
-
-
-@dataclass
-class SiteResult:
-    spec: SiteSpec
-    run_id: int | None = None
-    outcome: str = "failed"  # what the crawl itself said
-    reason: str | None = None
-    alarms: list[Alarm] = field(default_factory=list)
-    accepted: bool = False
-    baseline: int | None = None
-
-    @property
-    def verdict(self) -> str:
-        """ok / partial / failed / alarmed: the word the digest and the log use."""
-        if self.accepted:
-            return "ok"
-        if self.outcome == "complete" and self.alarms:
-            return "alarmed"
-        return "partial" if self.outcome == "partial" else "failed"
-
-    def problem(self) -> str:
-        if self.verdict == "alarmed":
-            return "layout change or shrunken chain: " + "; ".join(a.message for a in self.alarms)
-        return f"crawl {self.outcome}: {self.reason or 'no reason recorded'}"
 
 
 @dataclass
@@ -188,7 +147,7 @@ def run_ci(sites: list[SiteSpec], options: CiOptions) -> CiResult:
             options.say(f"archive NOT promoted: {exc}")
         finally:
             _cleanup(before)
-        outcome.published = publish(outcome.sites, db, options, outcome.promote_error)
+        outcome.published = publish(outcome.sites, db, options.publish_target(), outcome.promote_error)
     return outcome
 
 

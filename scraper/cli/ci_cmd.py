@@ -12,7 +12,8 @@ from typing import Any
 import typer
 
 from schemas.errors import UsageError
-from scraper.ci.run import CiOptions, run_ci
+from scraper.ci.job import CiOptions
+from scraper.ci.run import run_ci
 from scraper.ci.sites import SitesFile, SiteSpec, load_sites
 from scraper.cli.app import DbOption, app, db_path
 from scraper.fetch import DEFAULT_USER_AGENT, FetchPolicy

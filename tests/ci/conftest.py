@@ -15,7 +15,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from scraper.ci.run import CiOptions, CiResult, run_ci
+from scraper.ci.job import CiOptions
+from scraper.ci.run import CiResult, run_ci
 from scraper.ci.sites import SiteSpec
 from scraper.fetch import FetchPolicy
 from scraper.replica import ReplicaConfig, ReplicaServer

@@ -11,7 +11,7 @@ import duckdb
 
 from schemas.action import Action, Organization, ParseWarning, Status
 from scraper.ci.digest import render_digest
-from scraper.ci.run import SiteResult
+from scraper.ci.job import SiteResult
 from scraper.ci.sites import SiteSpec
 from snapshots.alarms import check_run
 from snapshots.run_notes import run_notes

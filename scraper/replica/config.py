@@ -31,6 +31,8 @@ class ReplicaConfig:
     crawl_delay: float | None = None
     host: str = "127.0.0.1"
     port: int = 0
+    #: serve the GraphQL API on a port of its own (0 = a free one); None = no API
+    api_port: int | None = None
 
     def validate(self) -> None:
         """Raise ValueError with a one-line message for a value the replica cannot serve."""
@@ -46,5 +48,7 @@ class ReplicaConfig:
             raise ValueError(f"day must be >= 0, got {self.day}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be 0..65535, got {self.port}")
+        if self.api_port is not None and not 0 <= self.api_port <= 65535:
+            raise ValueError(f"API port must be 0..65535, got {self.api_port}")
         if self.crawl_delay is not None and self.crawl_delay < 0:
             raise ValueError("crawl delay must be >= 0")

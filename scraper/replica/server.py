@@ -21,6 +21,7 @@ from schemas.action import Action
 from scraper.replica.config import ReplicaConfig
 from scraper.replica.days import Change
 from scraper.replica.faults import Fault, FaultSet
+from scraper.replica.graphql_api import ApiServer
 from scraper.replica.site import Page, ReplicaSite
 from scraper.replica.v3_http import cookies, trace_tags
 
@@ -60,6 +61,7 @@ class ReplicaServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.site: ReplicaSite | None = None
+        self.api: ApiServer | None = None
 
     # --- lifecycle -----------------------------------------------------------------------------------------
     def start(self) -> ReplicaServer:
@@ -70,12 +72,17 @@ class ReplicaServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="replica", daemon=True)
         self._thread.start()
+        if self.cfg.api_port is not None:
+            self.api = ApiServer(self.cfg.host, self.cfg.api_port, lambda: self._site.plan, lambda: self.base_url)
         self.site.prewarm()
         return self
 
     def stop(self) -> None:
         if self.site is not None:
             self.site.closed = True
+        if self.api is not None:
+            self.api.stop()
+            self.api = None
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -102,6 +109,13 @@ class ReplicaServer:
     @property
     def start_url(self) -> str:
         return self.base_url + self._site.site_for(self.cfg.lang).list_path()
+
+    @property
+    def api_url(self) -> str:
+        """The GraphQL endpoint on the API's own port (`ReplicaConfig.api_port` must be set)."""
+        if self.api is None:
+            raise RuntimeError("the replica serves no API: set ReplicaConfig.api_port")
+        return self.api.url
 
     def action_url(self, identifier: str) -> str:
         return self._site.site_for(self.cfg.lang).action_url(identifier)
@@ -189,7 +203,8 @@ class _Handler(BaseHTTPRequestHandler):
                 data = {"from": a, "to": b, "changes": [c.as_dict() for c in rep.changes(a, b)]}
             elif cmd == "state":
                 data = {"day": rep.day, "era": rep.cfg.era, "plan": rep.cfg.plan, "lang": rep.cfg.lang,
-                        "faults": rep.cfg.faults, "start_url": rep.start_url}
+                        "faults": rep.cfg.faults, "start_url": rep.start_url,
+                        "api_url": rep.api.url if rep.api is not None else None}
             else:
                 self._send_simple(404, "unknown control call\n", "text/plain; charset=utf-8")
                 return

@@ -1,32 +1,26 @@
-"""Records and vocabulary of vahti; depends on pydantic only."""
+"""Records and vocabulary of vahti; depends on pydantic only.
 
-from schemas.action import (
-    PARSER_VERSION,
-    Action,
-    ContactPerson,
-    Indicator,
-    Link,
-    Organization,
-    ParseWarning,
-    Status,
-    StatusUpdate,
-    Task,
-)
-from schemas.errors import ArchiveBusy, ArchiveError, UsageError, VahtiError
+The names below are loaded on first use: `vahti --help` and the error classes must not pay for pydantic.
+"""
 
-__all__ = [
-    "PARSER_VERSION",
-    "Action",
-    "ArchiveBusy",
-    "ArchiveError",
-    "ContactPerson",
-    "Indicator",
-    "Link",
-    "Organization",
-    "ParseWarning",
-    "Status",
-    "StatusUpdate",
-    "Task",
-    "UsageError",
-    "VahtiError",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    **dict.fromkeys(
+        ("PARSER_VERSION", "Action", "ContactPerson", "Indicator", "Link", "Organization", "ParseWarning", "Status",
+         "StatusUpdate", "Task"),
+        "schemas.action",
+    ),
+    **dict.fromkeys(("ArchiveBusy", "ArchiveError", "UsageError", "VahtiError"), "schemas.errors"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'schemas' has no attribute {name!r}")

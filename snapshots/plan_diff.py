@@ -36,7 +36,13 @@ def pick_runs(
         if len(runs) < 2:
             raise UsageError(f"{site} has fewer than two complete runs; nothing to compare yet")
         return runs[0], runs[1]
-    to_run = resolve_when(con, when_to, site) if when_to else last_complete_runs(con, site, 1)[-1]
+    if when_to:
+        to_run = resolve_when(con, when_to, site)
+    else:
+        last = last_complete_runs(con, site, 1)
+        if not last:
+            raise UsageError(f"{site} has no complete run yet; nothing to compare")
+        to_run = last[-1]
     if when_from is not None:
         from_run = resolve_when(con, when_from, site)
     else:

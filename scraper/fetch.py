@@ -68,6 +68,9 @@ class FetchPolicy:
     backoff_initial: float = 1.0
     backoff_max: float = 60.0
     max_requests: int = 20_000
+    #: what we ask for: pages by default; `vahti verify` asks the GraphQL API for JSON (a GraphiQL-enabled API
+    #: answers a browser-like Accept with its HTML console)
+    accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ class Fetcher:
             follow_redirects=False,
             headers={
                 "User-Agent": self.policy.user_agent,
-                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                "Accept": self.policy.accept,
             },
         )
 

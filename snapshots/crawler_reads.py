@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 
 import duckdb
-import zstandard
 
+from snapshots.bodies import BodyReader, PageUnreadable
 from snapshots.interface import StoredPage, Validators
 
 
 class CrawlerReads:
+    bodies: BodyReader  # provided by the writer
+
     def con(self) -> duckdb.DuckDBPyConnection:
         raise NotImplementedError
 
@@ -55,13 +57,16 @@ class CrawlerReads:
         return out
 
     def page(self, page_id: int) -> StoredPage:
+        """The page with its body; a body that cannot be restored comes back as None, so the crawler fetches the
+        URL again instead of trusting a damaged copy."""
         self._flush()
-        row = self.con().execute(
-            "SELECT p.url, p.status, p.headers, b.zstd FROM pages p LEFT JOIN bodies b ON b.sha256 = p.sha256"
-            " WHERE p.id = ?",
-            [page_id],
-        ).fetchone()
+        row = self.con().execute("SELECT url, status, headers, sha256 FROM pages WHERE id = ?", [page_id]).fetchone()
         if row is None:
             raise KeyError(f"no page {page_id} in the archive")
-        body = zstandard.ZstdDecompressor().decompress(row[3]) if row[3] is not None else None
+        body: bytes | None = None
+        if row[3] is not None:
+            try:
+                body = self.bodies.body(row[3])
+            except PageUnreadable:
+                body = None
         return StoredPage(page_id, row[0], row[1], json.loads(row[2] or "{}"), body)

@@ -9,13 +9,15 @@ read a page back. The migration that introduced the columns fills them from the 
 from __future__ import annotations
 
 import duckdb
-import zstandard
 
 from schemas.meaning import sniff_front_end
+from snapshots.bodies import BodyReader, PageUnreadable, restore
 
 
 class FrontEnds:
     """Mixin for the writer: the era of a stored page, by page id, sniffed once per distinct body."""
+
+    bodies: BodyReader  # provided by the writer
 
     def __init__(self) -> None:
         self._era_by_page: dict[int, str | None] = {}
@@ -44,16 +46,16 @@ class FrontEnds:
         if page_id in self._era_by_page:
             return self._era_by_page[page_id]
         self._flush()
-        row = self.con().execute(
-            "SELECT p.sha256, b.zstd FROM pages p LEFT JOIN bodies b ON b.sha256 = p.sha256 WHERE p.id = ?",
-            [page_id],
-        ).fetchone()
+        row = self.con().execute("SELECT sha256 FROM pages WHERE id = ?", [page_id]).fetchone()
         era: str | None = None
         if row is not None and row[0] is not None:
             if row[0] in self._era_by_sha:
                 era = self._era_by_sha[row[0]]
-            elif row[1] is not None:
-                era = sniff_front_end(zstandard.ZstdDecompressor().decompress(row[1]))
+            else:
+                try:
+                    era = sniff_front_end(self.bodies.body(row[0]))
+                except PageUnreadable:
+                    era = None  # a damaged page shows no era; the observation says what else is known
                 self._era_by_sha[row[0]] = era
         self._era_by_page[page_id] = era
         return era
@@ -62,8 +64,8 @@ class FrontEnds:
 def fill_front_ends(con: duckdb.DuckDBPyConnection) -> int:
     """Sniff the era of every stored body behind an observation and fill `observations.front_end` and
     `action_versions.front_end` (the era of the page its first run read: for a reparse version, the page it
-    re-parsed). Returns the number of bodies sniffed. The caller holds the transaction."""
-    unpack = zstandard.ZstdDecompressor()
+    re-parsed). Returns the number of bodies sniffed. The caller holds the transaction. (Run by the migration to
+    schema 3, when every body was still stored whole; a damaged one shows no era.)"""
     shas: list[str] = []
     eras: list[str | None] = []
     cursor = con.execute(
@@ -73,7 +75,10 @@ def fill_front_ends(con: duckdb.DuckDBPyConnection) -> int:
     while batch := cursor.fetchmany(256):
         for sha, packed in batch:
             shas.append(sha)
-            eras.append(sniff_front_end(unpack.decompress(packed)))
+            try:
+                eras.append(sniff_front_end(restore(sha, packed)))
+            except PageUnreadable:
+                eras.append(None)
     if shas:
         con.execute(
             "UPDATE observations SET front_end = e.era FROM pages p,"

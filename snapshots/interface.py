@@ -36,6 +36,17 @@ class Validators:
     page_id: int
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """A fetch whose body is the previous fetch of its URL again, but for declared per-request noise
+    (`snapshots.noise`): the crawler observes it as `unchanged`. `record` and `warnings` are what that previous
+    fetch was read as, when it was read by the parser version asked about (None: parse the page again)."""
+
+    previous_page_id: int
+    record: Action | None = None
+    warnings: tuple[ParseWarning, ...] = ()
+
+
 class ArchiveWriter(Protocol):
     def begin_run(
         self,
@@ -108,7 +119,13 @@ class ArchiveWriter(Protocol):
         ...
 
     def page(self, page_id: int) -> StoredPage:
-        """One stored page with its body (for a 304: the body it confirmed)."""
+        """One stored page with its body (for a 304: the body it confirmed; None when the stored body cannot be
+        restored, so the crawler fetches it again)."""
+        ...
+
+    def repeat_of(self, page_id: int, parser_version: str) -> Repeat | None:
+        """Whether the page just stored repeats the previous fetch of its URL but for per-request noise (None:
+        it does not, or there was none), with that fetch's record when `parser_version` read it."""
         ...
 
     def release(self) -> None:

@@ -139,7 +139,10 @@ def prepare(db: Path) -> None:
 
 _KEEP_RUN = [
     "INSERT INTO runs SELECT * REPLACE (? AS outcome, ? AS reason, 0 AS versions_added) FROM staged.runs WHERE id = ?",
-    "INSERT INTO bodies SELECT * FROM staged.bodies WHERE sha256 IN (SELECT sha256 FROM staged.pages WHERE run_id = ?)"
+    # the run's bodies and, for a body stored as a delta, the whole body it is restored from
+    "INSERT INTO bodies BY NAME SELECT * FROM staged.bodies WHERE sha256 IN ("
+    " SELECT sha256 FROM staged.pages WHERE run_id = $1 UNION SELECT b.base FROM staged.bodies b"
+    " JOIN staged.pages p ON p.sha256 = b.sha256 WHERE p.run_id = $1 AND b.base IS NOT NULL)"
     " AND sha256 NOT IN (SELECT sha256 FROM bodies)",
     "INSERT INTO pages SELECT * FROM staged.pages WHERE run_id = ?",
     "INSERT INTO observations SELECT * REPLACE (NULL::BIGINT AS version_id) FROM staged.observations"

@@ -15,10 +15,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import zstandard
-
 from schemas.action import Action
 from schemas.meaning import sniff_front_end
+from snapshots.bodies import PageUnreadable
 from snapshots.ledger import RunInfo
 from snapshots.store import Archive
 from snapshots.versions import changed_fields
@@ -58,8 +57,8 @@ WITH latest AS (
       -- its pages as evidence, unlinked, and must not come back through a reparse
       AND (o.outcome = 'parse_failed' OR (o.outcome IN ('parsed', 'unchanged') AND o.version_id IS NOT NULL))
 )
-SELECT l.site, l.plan_path, l.language, l.identifier, l.url, l.run_id, b.zstd
-FROM latest l JOIN bodies b ON b.sha256 = l.sha256
+SELECT l.site, l.plan_path, l.language, l.identifier, l.url, l.run_id, l.sha256
+FROM latest l
 WHERE l.n = 1 {site_filter}
 ORDER BY l.site, l.plan_path, l.language, l.identifier
 """
@@ -75,13 +74,17 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
     at = now or dt.datetime.now(dt.UTC)
     if latest_start and latest_start[0] is not None and latest_start[0] > at:
         at = latest_start[0]
-    unpack = zstandard.ZstdDecompressor()
-    for site_, plan_path, language, identifier, url, run_id, packed in rows:
+    for site_, plan_path, language, identifier, url, run_id, sha in rows:
         current = archive.scope_versions((site_, plan_path, language)).get(identifier)
         if current is not None and not current.open:
             continue  # gone: there is no current record to correct
         report.examined += 1
-        body = unpack.decompress(packed)
+        try:
+            body = archive.bodies.body(sha)
+        except PageUnreadable as exc:  # that page is lost; the others are re-derived all the same
+            report.failed += 1
+            report.errors.append(f"{identifier}: {exc}")
+            continue
         try:
             record = parse(body, url)
         except Exception as exc:  # the parser's own errors, whatever the parser is

@@ -165,6 +165,17 @@ def _v3(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE VIEW actions_current AS SELECT * FROM action_versions WHERE valid_to IS NULL")
 
 
+_V4 = [
+    # Bodies as deltas (snapshots/bodies.py): `base` names the whole body a delta is compressed against. The table
+    # is rebuilt without its primary-key index, which cost ~120 bytes a body, more than a day's delta of an
+    # unchanged page; the writer keeps one row per hash itself. Old bodies stay whole until `vahti compact`.
+    "CREATE TABLE bodies_v4 (sha256 VARCHAR NOT NULL, size BIGINT NOT NULL, zstd BLOB NOT NULL, base VARCHAR)",
+    "INSERT INTO bodies_v4 SELECT sha256, size, zstd, NULL FROM bodies",
+    "DROP TABLE bodies",
+    "ALTER TABLE bodies_v4 RENAME TO bodies",
+]
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -184,6 +195,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, pages, bodies, observations, action_versions, action_changes", _statements(_V1)),
     Migration(2, "task counts as typed columns of action_versions", _statements(_V2)),
     Migration(3, "front_end of observations and versions, known meaning; causes re-classified (markup)", _v3),
+    Migration(4, "bodies.base: page bodies stored as deltas against a whole body of the same URL", _statements(_V4)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -10,7 +10,6 @@ imports.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -19,7 +18,6 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
-import zstandard
 
 from schemas.action import Action, ParseWarning
 from schemas.errors import ArchiveError
@@ -29,21 +27,15 @@ from snapshots.db import WRITE_RETRY_SECONDS, WriteLock, connect_read, connect_w
 from snapshots.front_ends import FrontEnds
 from snapshots.ledger import Latest, Ledger, RunInfo
 from snapshots.schema import check_supported, current_version, migrate
+from snapshots.store_pages import PageWriting
+from snapshots.store_pages import utc as _utc
 
 GONE_UNLISTED = "removed from the chain and the list"
-_ZSTD_LEVEL = 12
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime:
-    """Aware timestamps everywhere; a naive one is taken as UTC (what the crawler's clock means)."""
-    if value is None:
-        return dt.datetime.now(dt.UTC)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
-class Archive(Ledger, CrawlerReads, FrontEnds):
-    """Writes runs, pages, observations and versions; see `Ledger` for the version bookkeeping and `FrontEnds`
-    for the era of each stored page."""
+class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
+    """Writes runs, pages, observations and versions; see `Ledger` for the version bookkeeping, `PageWriting`
+    for pages and their bodies and `FrontEnds` for the era of each stored page."""
 
     def __init__(self, path: Path | str, retry_seconds: float = WRITE_RETRY_SECONDS) -> None:
         super().__init__()
@@ -56,9 +48,7 @@ class Archive(Ledger, CrawlerReads, FrontEnds):
         self._bulk = False
         self._appenders: dict[str, Any] = {}
         self._ids: dict[str, int] = {}
-        self._known_bodies: set[str] = set()
-        self._last_sha: dict[tuple[str, str], str] = {}
-        self._zstd = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
+        self._init_pages()
         try:
             self._refuse_newer()
             self.con()
@@ -165,6 +155,7 @@ class Archive(Ledger, CrawlerReads, FrontEnds):
             self._appenders = {}
             self._pending_ends.clear()
             self._latest.clear()
+            self._forget_pages()
             con.execute("ROLLBACK")
             con.execute("RESET checkpoint_threshold")
             raise
@@ -300,51 +291,6 @@ class Archive(Ledger, CrawlerReads, FrontEnds):
         ).fetchall():
             seen.setdefault((site, plan_path, language), set()).add(identifier)
         return seen
-
-    # --- pages ---------------------------------------------------------------------------------------------
-    def store_page(
-        self,
-        run_id: int,
-        url: str,
-        status: int | None,
-        headers: Mapping[str, str],
-        body: bytes | None,
-        fetched_at: dt.datetime | None = None,
-        error: str | None = None,
-    ) -> int:
-        run = self.run_info(run_id)
-        sha: str | None = None
-        size: int | None = None
-        with self._txn() as con:
-            if body is not None:
-                sha, size = hashlib.sha256(body).hexdigest(), len(body)
-                if sha not in self._known_bodies:
-                    if con.execute("SELECT 1 FROM bodies WHERE sha256 = ?", [sha]).fetchone() is None:
-                        packed = self._zstd.compress(body)
-                        con.execute("INSERT INTO bodies VALUES (?, ?, ?)", [sha, size, packed])
-                    self._known_bodies.add(sha)
-            elif status == 304:
-                sha = self._confirmed_sha(run.site, url)
-            page_id = self._next_id("pages")
-            self._insert(
-                "pages",
-                [page_id, run_id, url, _utc(fetched_at), status, json.dumps(dict(headers)), sha, size, error],
-            )
-        if status == 200 and sha is not None:
-            self._last_sha[(run.site, url)] = sha
-        self._note_page(page_id, sha, body)
-        return page_id
-
-    def _confirmed_sha(self, site: str, url: str) -> str | None:
-        """A 304 confirms the body of the last 200 for the URL; point at it so the page keeps its body."""
-        if (site, url) in self._last_sha:
-            return self._last_sha[(site, url)]
-        row = self.con().execute(
-            "SELECT p.sha256 FROM pages p JOIN runs r ON r.id = p.run_id WHERE r.site = ? AND p.url = ?"
-            " AND p.status = 200 AND p.sha256 IS NOT NULL ORDER BY p.id DESC LIMIT 1",
-            [site, url],
-        ).fetchone()
-        return row[0] if row else None
 
     # --- observations --------------------------------------------------------------------------------------
     def store_observation(

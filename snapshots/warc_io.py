@@ -22,7 +22,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
-import zstandard
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
@@ -32,6 +31,7 @@ from warcio.warcwriter import WARCWriter
 from schemas.action import Action, ParseWarning
 from schemas.dates import HELSINKI
 from schemas.errors import UsageError
+from snapshots.bodies import BodyReader, PageUnreadable
 from snapshots.change_model import RunInfo
 from snapshots.report_read import last_complete_runs, list_runs, resolve_when
 
@@ -55,19 +55,21 @@ def _pick_run(con: duckdb.DuckDBPyConnection, site: str, at: str | None) -> RunI
     return runs[-1]
 
 
-def export_warc(con: duckdb.DuckDBPyConnection, site: str, at: str | None, out: Path) -> int:
-    """Write the run's pages; a 304 is written as the 200 it confirmed (its body), so the file stands alone."""
+def export_warc(
+    con: duckdb.DuckDBPyConnection, site: str, at: str | None, out: Path, lost: list[str] | None = None
+) -> int:
+    """Write the run's pages; a 304 is written as the 200 it confirmed (its body), so the file stands alone. A
+    page whose stored body cannot be restored is left out and named in `lost` (the others are written)."""
     run = _pick_run(con, site, at)
     # records in the plan's own order (the chain), the run's other pages first: an import then sees the order
     # the crawl saw, whatever order the pages were fetched in (the walk goes backwards first)
     rows = con.execute(
-        "SELECT p.url, p.fetched_at, p.status, p.headers, b.zstd FROM pages p"
-        " LEFT JOIN bodies b ON b.sha256 = p.sha256"
+        "SELECT p.url, p.fetched_at, p.status, p.headers, p.sha256 FROM pages p"
         " LEFT JOIN (SELECT page_id, min(position) AS position FROM observations WHERE run_id = ? GROUP BY page_id) o"
         " ON o.page_id = p.id WHERE p.run_id = ? ORDER BY o.position NULLS FIRST, p.id",
         [run.id, run.id],
     ).fetchall()
-    unpack = zstandard.ZstdDecompressor()
+    reader = BodyReader.on(con)
     written = 0
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -86,10 +88,15 @@ def export_warc(con: duckdb.DuckDBPyConnection, site: str, at: str | None, out: 
             "vahti-start-url": run.start_url or "",
         }
         writer.write_record(writer.create_warcinfo_record(out.name, info))
-        for url, fetched_at, status, headers_json, packed in rows:
-            if packed is None or status is None:
+        for url, fetched_at, status, headers_json, sha in rows:
+            if sha is None or status is None:
                 continue
-            body = unpack.decompress(packed)
+            try:
+                body = reader.body(sha)
+            except PageUnreadable as exc:
+                if lost is not None:
+                    lost.append(f"{url}: {exc}")
+                continue
             headers = json.loads(headers_json or "{}")
             shown = 200 if status == 304 else int(status)
             pairs = [(k, str(v)) for k, v in headers.items() if k.lower() not in _TRANSFER_HEADERS]

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import typer
 
-from schemas.errors import UsageError
+from schemas.errors import ArchiveError, UsageError
 from scraper.cli.app import DbOption, SiteOption, app, db_path
 from snapshots.history import action_history
 from snapshots.plan_diff import diff_runs, pick_runs
@@ -167,8 +167,13 @@ def export(
 
             if history_:
                 raise UsageError("--format warc writes one run's raw pages; pick it with --at (default: the last run)")
-            count = export_warc(con, chosen, at, out)
+            lost: list[str] = []
+            count = export_warc(con, chosen, at, out, lost)
             typer.echo(f"wrote {count} responses to {out}", err=True)
+            if lost:  # the others are written; each lost page is named, and the exit code says incomplete
+                for line in lost:
+                    typer.echo(f"left out {line}", err=True)
+                raise ArchiveError(f"{len(lost)} page(s) could not be restored and are missing from {out}")
             return
         if history_:
             selection = ex.select_history(con, chosen)

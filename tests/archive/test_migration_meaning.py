@@ -16,7 +16,7 @@ from archive_builders import DAY0, SITE
 
 from schemas.action import Action, Organization, Status, Task
 from snapshots.queries import open_reader
-from snapshots.schema import migrate
+from snapshots.schema import SCHEMA_VERSION, migrate
 from snapshots.store import Archive
 from snapshots.versions import TYPED_COLUMNS, changed_fields, typed_values
 
@@ -158,4 +158,4 @@ def test_the_migration_keeps_every_version_and_hash(tmp_path: Path) -> None:
     with open_reader(db) as con:
         assert con.execute("SELECT id, record_hash, valid_from, valid_to FROM action_versions ORDER BY id").fetchall() \
             == versions
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (3,)
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)

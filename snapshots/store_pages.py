@@ -1,0 +1,183 @@
+"""Storing one fetch: its page row, its body (once per hash, most often as a delta: `snapshots.bodies`), and
+whether it repeats the previous fetch of its URL but for per-request noise (`snapshots.noise`).
+
+A mixin of the writer (`snapshots.store.Archive`), kept apart so each file holds one idea. What the writer
+remembers about bodies and previous fetches is applied only once the page's transaction committed: a reference
+that never reached the file must never be used for a delta.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from schemas.action import Action, ParseWarning
+from snapshots.bodies import BodyReader, Packed, PageUnreadable, References, choose, sha256_hex
+from snapshots.interface import Repeat
+from snapshots.ledger import RunInfo
+from snapshots.noise import kept_headers, strip_noise
+
+
+def utc(value: dt.datetime | None) -> dt.datetime:
+    """Aware timestamps everywhere; a naive one is taken as UTC (what the crawler's clock means)."""
+    if value is None:
+        return dt.datetime.now(dt.UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class _Fetch:
+    """The last fetch of a URL with a body: what the next fetch of it is compared with."""
+
+    page_id: int
+    status: int | None
+    sha256: str
+    quiet: str  # SHA-256 of the body without its noise
+
+
+def _same_status(a: int | None, b: int | None) -> bool:
+    """A 304 confirms a 200's body: for comparing bodies they are the same answer."""
+    return (200 if a == 304 else a) == (200 if b == 304 else b)
+
+
+class PageWriting:
+    """`store_page` and `repeat_of` of the writer."""
+
+    # provided by the writer
+    def con(self) -> duckdb.DuckDBPyConnection:
+        raise NotImplementedError
+
+    def _txn(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        raise NotImplementedError
+
+    def _flush(self) -> None:
+        raise NotImplementedError
+
+    def run_info(self, run_id: int) -> RunInfo:
+        raise NotImplementedError
+
+    def _next_id(self, table: str) -> int:
+        raise NotImplementedError
+
+    def _insert(self, table: str, row: list[Any]) -> None:
+        raise NotImplementedError
+
+    def _note_page(self, page_id: int, sha: str | None, body: bytes | None) -> None:
+        raise NotImplementedError
+
+    def _init_pages(self) -> None:
+        self.bodies = BodyReader(self.con)
+        self._references = References(self.con, self.bodies)
+        self._known_bodies: set[str] = set()
+        self._last_fetch: dict[str, _Fetch] = {}
+        self._repeats: dict[int, int] = {}
+        self._last_sha: dict[tuple[str, str], str] = {}
+
+    def _forget_pages(self) -> None:
+        """After a rollback: nothing remembered may point at rows that are gone."""
+        self._references.forget()
+        self._known_bodies.clear()
+        self._last_fetch.clear()
+        self._last_sha.clear()
+
+    def store_page(
+        self,
+        run_id: int,
+        url: str,
+        status: int | None,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        fetched_at: dt.datetime | None = None,
+        error: str | None = None,
+    ) -> int:
+        run = self.run_info(run_id)
+        sha: str | None = None
+        size: int | None = None
+        packed: Packed | None = None
+        previous: _Fetch | None = None
+        with self._txn() as con:
+            if body is not None:
+                sha, size = sha256_hex(body), len(body)
+                previous = self._previous_fetch(url)
+                if sha not in self._known_bodies and not self._stored(sha):
+                    packed = choose(body, self._references.of(url))
+                    con.execute(
+                        "INSERT INTO bodies (sha256, size, zstd, base) VALUES (?, ?, ?, ?)",
+                        [sha, size, packed.packed, packed.base],
+                    )
+            elif status == 304:
+                sha = self._confirmed_sha(run.site, url)
+            page_id = self._next_id("pages")
+            self._insert(
+                "pages",
+                [page_id, run_id, url, utc(fetched_at), status, json.dumps(kept_headers(headers)), sha, size, error],
+            )
+        # committed (in bulk mode: a rollback of the run forgets all of this, see `_forget_pages`)
+        if sha is not None and body is not None:
+            self._known_bodies.add(sha)
+            if packed is not None:
+                self._references.stored(url, sha, body, packed)
+            quiet = sha256_hex(strip_noise(body))
+            if previous is not None and _same_status(previous.status, status) and quiet == previous.quiet:
+                self._repeats[page_id] = previous.page_id
+            self._last_fetch[url] = _Fetch(page_id, status, sha, quiet)
+        if status == 200 and sha is not None:
+            self._last_sha[(run.site, url)] = sha
+        self._note_page(page_id, sha, body)
+        return page_id
+
+    def _stored(self, sha: str) -> bool:
+        return self.con().execute("SELECT 1 FROM bodies WHERE sha256 = ? LIMIT 1", [sha]).fetchone() is not None
+
+    def _previous_fetch(self, url: str) -> _Fetch | None:
+        """The last fetch of `url` that has a body (a 304 counts with the body it confirmed)."""
+        if url in self._last_fetch:
+            return self._last_fetch[url]
+        self._flush()
+        row = self.con().execute(
+            "SELECT id, status, sha256 FROM pages WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [url],
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            quiet = sha256_hex(strip_noise(self.bodies.body(row[2])))
+        except PageUnreadable:
+            return None  # nothing to compare with: the fetch counts as new
+        fetch = _Fetch(int(row[0]), row[1], row[2], quiet)
+        self._last_fetch[url] = fetch
+        return fetch
+
+    def _confirmed_sha(self, site: str, url: str) -> str | None:
+        """A 304 confirms the body of the last 200 for the URL; point at it so the page keeps its body."""
+        if (site, url) in self._last_sha:
+            return self._last_sha[(site, url)]
+        row = self.con().execute(
+            "SELECT p.sha256 FROM pages p JOIN runs r ON r.id = p.run_id WHERE r.site = ? AND p.url = ?"
+            " AND p.status = 200 AND p.sha256 IS NOT NULL ORDER BY p.id DESC LIMIT 1",
+            [site, url],
+        ).fetchone()
+        return row[0] if row else None
+
+    def repeat_of(self, page_id: int, parser_version: str) -> Repeat | None:
+        """See `snapshots.interface.ArchiveWriter.repeat_of`: the previous fetch's latest observation gives the
+        record (its version's) and warnings, when that version was read by `parser_version`."""
+        previous = self._repeats.get(page_id)
+        if previous is None:
+            return None
+        self._flush()
+        row = self.con().execute(
+            "SELECT o.outcome, o.warnings, v.record, v.parser_version FROM observations o"
+            " LEFT JOIN action_versions v ON v.id = o.version_id WHERE o.page_id = ? ORDER BY o.id DESC LIMIT 1",
+            [previous],
+        ).fetchone()
+        if row is None or row[0] not in ("parsed", "unchanged") or row[2] is None or row[3] != parser_version:
+            return Repeat(previous)
+        warnings = tuple(ParseWarning.model_validate(w) for w in json.loads(row[1] or "[]"))
+        return Repeat(previous, Action.model_validate_json(row[2]), warnings)

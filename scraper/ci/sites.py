@@ -19,7 +19,8 @@ from scraper.progress import CrawlProgress
 from scraper.urls import check_start_url
 from snapshots.alarms import Thresholds
 
-_SITE_KEYS = {"name", "start_url", "delay", "max_pages", "max_failures", "attempts", "user_agent", "enabled"}
+_SITE_KEYS = {"name", "start_url", "delay", "max_pages", "max_failures", "attempts", "user_agent", "enabled",
+              "api_url"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class SiteSpec:
     max_failures: int | None = None
     attempts: int | None = None
     user_agent: str | None = None
+    #: the plan's GraphQL API that `vahti verify` asks (None: the central endpoint)
+    api_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class SitesFile:
                 max_failures=s.max_failures if s.max_failures is not None else d.max_failures,
                 attempts=s.attempts if s.attempts is not None else d.attempts,
                 user_agent=s.user_agent if s.user_agent is not None else d.user_agent,
+                api_url=s.api_url if s.api_url is not None else d.api_url,
             )
             for s in self.sites
         ]
@@ -85,7 +89,16 @@ def _spec(where: str, table: dict[str, Any], need_url: bool) -> SiteSpec | None:
         max_failures=_number(where, "max_failures", table.get("max_failures"), int),
         attempts=_number(where, "attempts", table.get("attempts"), int),
         user_agent=agent,
+        api_url=_api_url(where, table.get("api_url")),
     )
+
+
+def _api_url(where: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip().startswith(("http://", "https://")):
+        raise UsageError(f"{where}: api_url must be an http(s) URL")
+    return value.strip()
 
 
 def parse_sites(text: str, source: str = "sites.toml") -> SitesFile:

@@ -191,11 +191,19 @@ def _statements(statements: list[str]) -> Callable[[duckdb.DuckDBPyConnection], 
     return apply
 
 
+def _v5(con: duckdb.DuckDBPyConnection) -> None:
+    """`vahti verify`: the agreement of each run with the plan's own GraphQL API (snapshots/agreement.py)."""
+    from snapshots.agreement import TABLES
+
+    _statements(TABLES)(con)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, pages, bodies, observations, action_versions, action_changes", _statements(_V1)),
     Migration(2, "task counts as typed columns of action_versions", _statements(_V2)),
     Migration(3, "front_end of observations and versions, known meaning; causes re-classified (markup)", _v3),
     Migration(4, "bodies.base: page bodies stored as deltas against a whole body of the same URL", _statements(_V4)),
+    Migration(5, "verifications, agreement, agreement_actions: each run checked against the plan's API", _v5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reparse": ("archive_cmd", "Re-derive every current record from its stored raw page with this vahti's parser."),
     "page": ("page_cmd", "Write one stored raw page, byte for byte as it was received (a 304: the body it confirmed)."),
     "compact": ("page_cmd", "Rewrite the archive without free space (old whole bodies as deltas), check it, swap it in."),
+    "verify": ("verify_cmd", "Compare a run's records with the site's own GraphQL API, field by field, and store the agreement."),
     "ci": ("ci_cmd", "The scheduled job: crawl each site into a staging copy, check it, promote on success."),
     "parse": ("parse_cmd", "Parse one saved page (no fetching) and print the record as JSON."),
     "demo": ("demo_cmd", "Start the bundled replica, crawl it over several simulated days, show history and diff."),

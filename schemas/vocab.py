@@ -10,6 +10,9 @@ from __future__ import annotations
 from schemas.text import clean_inline
 
 CHROME = "chrome"
+#: The start of the title or heading of the site's "action not found" page (casefolded): the parser's sign of a
+#: gone action, and page furniture wherever else it shows.
+NOT_FOUND_TEXT = ("toimenpidettä ei löydy", "åtgärd hittades inte", "action not found")
 
 #: label -> Action field (or a pseudo-field the parser understands, or CHROME).
 LABELS: dict[str, str] = {}
@@ -71,7 +74,7 @@ _add(
     "Testi", "Testning", "Testing", "Kehitys", "Development",
     "Tämä on palvelun testiversio", "Detta är en testversion av tjänsten (under uppbyggnad)",
     "This is a test version of the service",
-    "Toimenpidettä ei löydy", "Åtgärd hittades inte", "Action not found",
+    *NOT_FOUND_TEXT,
     "Teemat", "Teman", "Themes",
     "Rajaukset", "Rajaa teeman mukaan", "Kaikki teemat", "Rajaa vastuuorganisaation mukaan",
     "Rajaa vaikuttavuuden mukaan", "Tekstihaku", "Etsi otsikoista", "Haku",
@@ -109,7 +112,6 @@ CONTINUOUS_WORDS = ("jatkuva", "ständig", "continuous")
 PERCENT_READY = ("valmis", "redo", "ready")
 CAUSAL_HEADINGS = ("miten tämä toimenpide vaikuttaa tavoitteeseen?", "miten tämä vaikuttaa?",
                    "hur denna åtgärd bidrar till resultatet?", "how this action contributes to the outcome?")
-NOT_FOUND_TEXT = ("toimenpidettä ei löydy", "åtgärd hittades inte", "action not found")
 
 
 def label_field(text: str) -> str | None:

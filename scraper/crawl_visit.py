@@ -1,20 +1,22 @@
 """One visit of one URL during a crawl: fetch it (or reuse what an interrupted run stored), store it, judge it.
 
-Kept apart from the walk so the walk reads as the chain logic alone. Here live the rules that turn an HTTP outcome
-and a parse into one observation outcome: 404/410 and the V3 200-with-marker page are "gone", a 304 re-derives the
-record from the body it confirmed ("unchanged"), a page the parser rejects is still stored raw ("parse_failed").
+Kept apart from the walk so the walk reads as the chain logic alone. What a response means for the action (gone,
+merged, unchanged, parse_failed …) is not decided here but by `scraper.judge`, the same rules an import or a backfill
+applies to a captured response; here live only what a live crawl adds: robots and off-site refusals, reuse of an
+interrupted run's pages, and the body a 304 confirmed, fetched back from the archive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from schemas.action import Action, ParseWarning
 from schemas.run import ObservationOutcome
 from scraper.fetch import Conditional, Expect, Fetcher, FetchKind, FetchResult, to_utf8
+from scraper.judge import judge_response
 from scraper.listing import PlanScope
-from scraper.parse import ActionNotFound, ParseError, ParseResult
+from scraper.parse import ParseResult
 from scraper.urls import action_location, action_url_key
 from snapshots.interface import ArchiveWriter, StoredPage, Validators
 
@@ -100,42 +102,28 @@ class VisitMaker:
             visit.fetched = result.kind != "refused"
             if visit.fetched:
                 visit.page_id = self._store_page(url, result)
-        visit.warnings += [ParseWarning(field="fetch", message=w) for w in result.warnings]
         if result.kind == "refused":
             visit.outcome, visit.reason = "refused", result.error
-        elif result.kind == "missing":
-            visit.outcome, visit.reason = "gone", f"HTTP {result.status}"
-        elif result.kind == "failed":
-            visit.outcome, visit.error = "fetch_failed", result.error
-        else:
-            unchanged = result.kind == "not_modified"
-            if unchanged and result.body is None and not self._fill_confirmed_body(url, result):
-                visit.outcome, visit.error = "fetch_failed", "304 Not Modified but the archive lost the body it confirmed"
-                return visit
-            self._parse(visit, result)
-            if unchanged and visit.outcome == "parsed":
-                visit.outcome = "unchanged"
+            return visit
+        headers = result.headers
+        if result.kind == "not_modified" and result.body is None:
+            confirmed = self._confirmed_page(url)
+            if confirmed is not None:
+                # the 304 confirmed this body: its stored headers say how to read it
+                result.body, headers = confirmed.body, {**_lower(confirmed.headers), **headers}
+        verdict = judge_response(action_url_key(result.final_url), result.status, headers, result.body,
+                                 error=result.error if result.kind == "failed" else None, parse=self.parse)
+        visit.outcome, visit.record, visit.error, visit.reason = (
+            verdict.outcome, verdict.record, verdict.error, verdict.reason
+        )
+        visit.warnings += verdict.warnings
+        if verdict.record is not None:
+            visit.identifier = verdict.record.identifier or visit.identifier
+            visit.previous = _link(verdict.record.previous_url)
+            visit.next = _link(verdict.record.next_url)
+        elif verdict.identifier and verdict.outcome == "gone":
+            visit.identifier = verdict.identifier  # a merged page names itself
         return visit
-
-    def _parse(self, visit: Visit, result: FetchResult) -> None:
-        text = result.text if result.text is not None else result.body or b""
-        try:
-            parsed = self.parse(text, action_url_key(result.final_url))
-        except ActionNotFound as exc:
-            visit.outcome, visit.reason = "gone", f"not-found page (HTTP {result.status}): {exc}"
-            return
-        except ParseError as exc:
-            visit.outcome, visit.error = "parse_failed", str(exc) or type(exc).__name__
-            return
-        except Exception as exc:  # a parser bug must cost one page, not the crawl
-            visit.outcome, visit.error = "parse_failed", f"parser crashed: {type(exc).__name__}: {exc}"
-            return
-        visit.outcome, visit.record = "parsed", parsed.action
-        visit.warnings += parsed.warnings
-        if parsed.action.identifier:
-            visit.identifier = parsed.action.identifier
-        visit.previous = _link(parsed.action.previous_url)
-        visit.next = _link(parsed.action.next_url)
 
     # -- plumbing --------------------------------------------------------------------------------------------
 
@@ -148,13 +136,18 @@ class VisitMaker:
     def _store_page(self, url: str, result: FetchResult) -> int:
         return self.writer.store_page(self.run_id, url, result.status, result.headers, result.body, error=result.error)
 
-    def _fill_confirmed_body(self, url: str, result: FetchResult) -> bool:
-        """A 304 confirms the body of the last 200: fetch that from the archive so the walk can read its links."""
+    def _confirmed_page(self, url: str) -> StoredPage | None:
+        """A 304 confirms the body of the last 200 we stored for this URL: that page, when the archive still has it."""
         known = self.validators.get(url)
         if known is None:
-            return False
+            return None
         page = self.writer.page(known.page_id)
-        if page.body is None:
+        return page if page.body is not None else None
+
+    def _fill_confirmed_body(self, url: str, result: FetchResult) -> bool:
+        """The confirmed body into a 304's result, so the walk can read the list's links from it."""
+        page = self._confirmed_page(url)
+        if page is None or page.body is None:
             return False
         result.body = page.body
         result.text, warning = to_utf8(page.body, page.headers.get("content-type", ""))
@@ -163,7 +156,7 @@ class VisitMaker:
         return True
 
     def _from_stored(self, url: str, page: StoredPage) -> FetchResult:
-        headers = {k.lower(): v for k, v in page.headers.items()}
+        headers = _lower(page.headers)
         if page.status in (404, 410):
             return FetchResult(url, "missing", url, status=page.status, headers=headers, body=page.body)
         kind: FetchKind = "not_modified" if page.status == 304 else "ok"
@@ -176,3 +169,7 @@ class VisitMaker:
 
 def _link(url: str | None) -> str | None:
     return action_url_key(url) if url else None
+
+
+def _lower(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}

@@ -8,7 +8,6 @@ subclass ActionNotFound.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from schemas.action import PARSER_VERSION, Action, ParseWarning
 from schemas.text import clean_inline
+from schemas.vocab import NOT_FOUND_TEXT
+from scraper.charsets import PARSER_INPUT, decode
 from scraper.embedded_fields import map_fields
 from scraper.parse_categories import resolve as resolve_categories
 from scraper.parse_dom import read_dom
@@ -28,7 +29,6 @@ from scraper.urls import action_location, canonical, site_of
 
 __all__ = ["ActionNotFound", "ParseError", "ParseResult", "decode_html", "parse_action", "parse_page"]
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 _NOT_FOUND_MARKER = "NEXT_HTTP_ERROR_FALLBACK;404"
 _RECORD_FIELDS = set(Action.model_fields)
 
@@ -37,26 +37,18 @@ _RECORD_FIELDS = set(Action.model_fields)
 class ParseResult:
     action: Action
     warnings: list[ParseWarning] = field(default_factory=list)
+    #: the identifier of the action this one was merged into (V3 embedded `mergedWith`): the page still stands,
+    #: the action is gone (`scraper.judge` records it so)
+    merged_with: str | None = None
 
 
 def decode_html(html: bytes) -> tuple[str, str | None]:
     """Text of the page and a warning when its bytes did not match the declared charset.
 
-    Sites declare UTF-8 and nearly always send it; a page that is not valid UTF-8 is decoded with its declared
-    charset, and failing that as Windows-1252, so that a wrong declaration costs a warning, not the page."""
-    if html.startswith(b"\xef\xbb\xbf"):
-        html = html[3:]
-    try:
-        return html.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    declared = _META_CHARSET.search(html[:4096])
-    for encoding in ([declared.group(1).decode("ascii", "replace")] if declared else []) + ["cp1252"]:
-        try:
-            return html.decode(encoding), f"page is not valid UTF-8; decoded as {encoding}"
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return html.decode("latin-1"), "page is not valid UTF-8; decoded as latin-1"
+    The parser is handed UTF-8 (the fetcher and every judge of a stored response convert with the response's own
+    headers); raw bytes of a saved page are decoded by the same rule (`scraper.charsets`), so that a wrong
+    declaration costs a warning, not the page."""
+    return decode(html, PARSER_INPUT)
 
 
 def parse_page(html: bytes, url: str) -> ParseResult:
@@ -123,7 +115,7 @@ def _parse(html: bytes, url: str) -> ParseResult:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise ParseError(f"page data does not fit the record ({where}: {first.get('msg')})") from None
-    return ParseResult(action=action, warnings=warnings)
+    return ParseResult(action=action, warnings=warnings, merged_with=emb_fields.merged_with if emb_fields else None)
 
 
 def _without_relabelled(extra: dict[str, str], shown: Shown, merged: dict[str, Any]) -> dict[str, str]:
@@ -145,7 +137,7 @@ def _is_not_found(tree: LexborHTMLParser) -> bool:
     title = tree.css_first("title")
     heading = tree.css_first("h1")
     texts = [clean_inline(n.text() or "").casefold() for n in (title, heading) if n is not None]
-    return any(t.startswith(("toimenpidettä ei löydy", "åtgärd hittades inte", "action not found")) for t in texts)
+    return any(t.startswith(NOT_FOUND_TEXT) for t in texts)
 
 
 def _date_locale(tree: LexborHTMLParser, language: str) -> str:

@@ -192,25 +192,16 @@ def export(
 
 
 def judge_capture(capture: Capture) -> Judgement | None:
-    """What the crawler would have recorded for this response (same rules as a live fetch)."""
-    from scraper.parse import ActionNotFound, ParseError, parse_page
+    """What the crawler would have recorded for this response: the same judge as a live fetch (`scraper.judge`).
+    Captures that are not action pages (the list, robots.txt) are stored, not observed."""
+    from scraper.judge import judge_response
     from scraper.urls import action_location
 
-    location = action_location(capture.url)
-    if location is None:
+    if action_location(capture.url) is None:
         return None
-    ident = location.identifier
-    if capture.status in (404, 410):
-        return Judgement("gone", ident, reason=f"HTTP {capture.status}")
-    if capture.status != 200:
-        return Judgement("fetch_failed", ident, error=f"HTTP {capture.status}")
-    try:
-        parsed = parse_page(capture.body, capture.url)
-    except ActionNotFound as exc:
-        return Judgement("gone", ident, reason=f"not-found page (HTTP {capture.status}): {exc}")
-    except ParseError as exc:
-        return Judgement("parse_failed", ident, error=str(exc) or type(exc).__name__)
-    return Judgement("parsed", parsed.action.identifier, record=parsed.action, warnings=list(parsed.warnings))
+    verdict = judge_response(capture.url, capture.status, capture.headers, capture.body)
+    return Judgement(verdict.outcome, verdict.identifier, record=verdict.record, error=verdict.error,
+                     reason=verdict.reason, warnings=verdict.warnings)
 
 
 @app.command("import")

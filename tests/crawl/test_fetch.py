@@ -262,3 +262,16 @@ def test_utf8_mislabelled_as_latin1_is_read_as_utf8() -> None:
     latin = "<html><body>Tehtävät</body></html>".encode("latin-1")
     text, warning = to_utf8(latin, "text/html; charset=iso-8859-1")
     assert text == "<html><body>Tehtävät</body></html>".encode() and warning is None
+
+
+def test_the_parser_decodes_by_the_same_rule() -> None:
+    """One charset rule (`scraper.charsets`): the parser is handed UTF-8, and raw bytes of a saved page fall back on
+    their own <meta>, then Windows-1252, with a warning."""
+    from scraper.parse import decode_html
+
+    converted = '<html><head><meta charset="windows-1252"></head><body>€ ä</body></html>'
+    assert decode_html(converted.encode()) == (converted, None)  # the fetcher converted it; the stale <meta> is moot
+    text, warning = decode_html(converted.encode("cp1252"))
+    assert text == converted and warning and "windows-1252" in warning
+    assert decode_html(b"\xef\xbb\xbf" + "ä".encode()) == ("ä", None)
+    assert to_utf8(b"\xef\xbb\xbf" + "ä".encode(), "text/html") == ("ä".encode(), None)

@@ -71,6 +71,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         if parts.path == "/robots.txt":
+            self.api.log.append((self.command, self.path, time.monotonic()))
             self._send(200, ROBOTS.encode(), "text/plain; charset=utf-8")
             return
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}

@@ -21,7 +21,11 @@ Scope = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
-class RunInfo:
+class RunStamp:
+    """What the writer stamps on every version and change a run opens or closes: the run, the plan it speaks for,
+    its start (the instant versions open and close at) and its cause (`reparse` for a re-derivation, which writes
+    under a stored run's stamp). Not the read side's `change_model.RunStamp`: this is only what writing needs."""
+
     id: int
     site: str
     plan_path: str
@@ -49,7 +53,7 @@ class Latest:
 
 class Ledger:
     def __init__(self) -> None:
-        self._runs: dict[int, RunInfo] = {}
+        self._runs: dict[int, RunStamp] = {}
         self._latest: dict[Scope, dict[str, Latest]] = {}
         #: In bulk mode `last_run` moves forward once per run (in end_run), not once per observation.
         self.deferred_last_run = False
@@ -82,7 +86,7 @@ class Ledger:
 
     def record_version(
         self,
-        run: RunInfo,
+        run: RunStamp,
         record: Action,
         record_hash: str,
         cause: str | None = None,
@@ -168,7 +172,7 @@ class Ledger:
         )
         self._pending_ends.clear()
 
-    def _close(self, latest: Latest, run: RunInfo, reason: str) -> None:
+    def _close(self, latest: Latest, run: RunStamp, reason: str) -> None:
         """The action disappeared: its current version ends at this run, with why."""
         self._end_version(latest.version_id, run.started_at, run.id, reason)
         latest.open = False

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from schemas.action import Action
 from schemas.meaning import sniff_front_end
 from snapshots.bodies import PageUnreadable
-from snapshots.ledger import RunInfo
+from snapshots.ledger import RunStamp
 from snapshots.store import Archive
 from snapshots.versions import changed_fields
 
@@ -94,7 +94,7 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
         record_hash = record.record_hash()
         if current is not None and current.record_hash == record_hash:
             continue
-        run = archive.run_info(int(run_id))
+        run = archive.run_stamp(int(run_id))
         con.execute("BEGIN TRANSACTION")
         try:
             if current is not None:
@@ -108,7 +108,7 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
             else:
                 report.added += 1
             archive.record_version(
-                RunInfo(run.id, run.site, run.plan_path, run.language, run.started_at, "reparse"),
+                RunStamp(run.id, run.site, run.plan_path, run.language, run.started_at, "reparse"),
                 record,
                 record_hash,
                 cause="reparse",

@@ -25,7 +25,7 @@ from schemas.run import OBSERVATION_OUTCOMES, RUN_OUTCOMES, ObservationOutcome, 
 from snapshots.crawler_reads import CrawlerReads
 from snapshots.db import WRITE_RETRY_SECONDS, WriteLock, connect_read, connect_write
 from snapshots.front_ends import FrontEnds
-from snapshots.ledger import Latest, Ledger, RunInfo
+from snapshots.ledger import Latest, Ledger, RunStamp
 from snapshots.schema import check_supported, current_version, migrate
 from snapshots.store_pages import PageWriting
 from snapshots.store_pages import utc as _utc
@@ -206,17 +206,17 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
                 " resumed_from, cause) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
                 [run_id, site, plan_path, language, start_url, started, resumed_from, cause],
             )
-        self._runs[run_id] = RunInfo(run_id, site, plan_path, language, started, cause)
+        self._runs[run_id] = RunStamp(run_id, site, plan_path, language, started, cause)
         return run_id
 
-    def run_info(self, run_id: int) -> RunInfo:
+    def run_stamp(self, run_id: int) -> RunStamp:
         if run_id not in self._runs:
             row = self.con().execute(
                 "SELECT site, plan_path, language, started_at, cause FROM runs WHERE id = ?", [run_id]
             ).fetchone()
             if row is None:
                 raise ValueError(f"no run {run_id} in the archive")
-            self._runs[run_id] = RunInfo(run_id, row[0], row[1], row[2], _utc(row[3]), row[4])
+            self._runs[run_id] = RunStamp(run_id, row[0], row[1], row[2], _utc(row[3]), row[4])
         return self._runs[run_id]
 
     def end_run(
@@ -230,7 +230,7 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
         """Close the run; returns the identifiers a complete run closed as gone (missing from chain and list)."""
         if outcome not in RUN_OUTCOMES or outcome == "running":
             raise ValueError(f"a run cannot end as {outcome!r}")
-        run = self.run_info(run_id)
+        run = self.run_stamp(run_id)
         closed: list[str] = []
         finished = max(_utc(finished_at), run.started_at)
         with self._txn() as con:
@@ -309,7 +309,7 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
     ) -> None:
         if outcome not in OBSERVATION_OUTCOMES:
             raise ValueError(f"unknown observation outcome {outcome!r}")
-        run = self.run_info(run_id)
+        run = self.run_stamp(run_id)
         scope = (record.site, record.plan_path, record.language) if record else run.scope
         ident = record.identifier if record else identifier
         with self._txn():
@@ -339,7 +339,7 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
 
     def _observe_row(
         self,
-        run: RunInfo,
+        run: RunStamp,
         page_id: int | None,
         outcome: str,
         scope: tuple[str, str, str],

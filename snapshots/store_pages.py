@@ -20,7 +20,7 @@ import duckdb
 from schemas.action import Action, ParseWarning
 from snapshots.bodies import BodyReader, Packed, PageUnreadable, References, choose, sha256_hex
 from snapshots.interface import Repeat
-from snapshots.ledger import RunInfo
+from snapshots.ledger import RunStamp
 from snapshots.noise import kept_headers, strip_noise
 
 
@@ -59,7 +59,7 @@ class PageWriting:
     def _flush(self) -> None:
         raise NotImplementedError
 
-    def run_info(self, run_id: int) -> RunInfo:
+    def run_stamp(self, run_id: int) -> RunStamp:
         raise NotImplementedError
 
     def _next_id(self, table: str) -> int:
@@ -96,7 +96,7 @@ class PageWriting:
         fetched_at: dt.datetime | None = None,
         error: str | None = None,
     ) -> int:
-        run = self.run_info(run_id)
+        run = self.run_stamp(run_id)
         sha: str | None = None
         size: int | None = None
         packed: Packed | None = None

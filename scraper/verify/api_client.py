@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from schemas.errors import VahtiError
+from schemas.errors import UsageError, VahtiError
 from scraper.fetch import Fetcher, FetchPolicy, HostUnreachable, RobotsUnavailable, robots_from
 
 #: The central endpoint every Kausal Watch site's pages are rendered from (reference 4.3).
@@ -64,6 +64,13 @@ class ApiError(VahtiError):
     """The API answered, but not with what a GraphQL API answers (errors only, not JSON, an unknown plan)."""
 
 
+def check_api_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"bad API URL {url!r}: give an http(s) URL such as {DEFAULT_API_URL}")
+    return url
+
+
 def _compact(query: str) -> str:
     return " ".join(query.split())
 
@@ -71,10 +78,7 @@ def _compact(query: str) -> str:
 class ApiClient:
     def __init__(self, url: str, policy: FetchPolicy | None = None, *,
                  on_pause: Callable[[float], None] | None = None) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise VahtiError(f"bad API URL {url!r}: give an http(s) URL such as {DEFAULT_API_URL}")
-        self.url = url
+        self.url = check_api_url(url)
         self.fetcher = Fetcher(url, replace(policy or FetchPolicy(), accept="application/json"), on_pause=on_pause)
         self._contacted = False
         self.queries = 0

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from schemas.errors import ArchiveError
 from scraper.fetch import FetchPolicy
 from scraper.parse import ParseResult
-from scraper.verify.api_client import DEFAULT_API_URL, ApiClient
+from scraper.verify.api_client import DEFAULT_API_URL, ApiClient, check_api_url
 from scraper.verify.engine import Verifier
 from snapshots.agreement import Verification, load_run, runs_to_verify, store_verification
 from snapshots.store import open_writer
@@ -40,6 +41,10 @@ class VerifyOptions:
 def verify_archive(db: Path, options: VerifyOptions) -> list[Verification]:
     """Verify the runs the options name (default: the last complete run of each plan) and store each result.
     ApiUnavailable / ApiError leave the archive as it was for that run and propagate."""
+    if not db.exists():
+        raise ArchiveError(f"no archive at {db} (run `vahti crawl` first, or pass --db)")
+    for url in {options.api_url, *options.api_urls.values()}:
+        check_api_url(url)
     out = []
     with open_writer(db) as archive:
         run_ids = options.run_ids or runs_to_verify(archive.con(), options.when, options.site)

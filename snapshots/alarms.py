@@ -45,6 +45,10 @@ class Thresholds:
     chain_drop_percent: float = 10.0
     #: fill rates are compared only when both runs have at least this many records (small samples are noise)
     min_records: int = 5
+    #: `vahti verify`: the lowest field's agreement with the plan's API may not fall below this percent …
+    min_agreement: float = 98.0
+    #: … nor by more than this many points from the previous verified run (when min_records actions compared)
+    agreement_drop_points: float = 2.0
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Thresholds:

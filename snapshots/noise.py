@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-#: The declared body noise: `<meta name="sentry-trace" content="…"/>` and `<meta name="baggage" content="…"/>`.
-#: Each match is cut whole; the content may hold anything but a double quote (the front end never escapes one in).
-NOISE_TAGS = re.compile(rb'<meta name="(?:sentry-trace|baggage)" content="[^"<>]*"\s*/?>')
+#: The declared body noise: `<meta name="sentry-trace" content="…"/>` and `<meta name="baggage" content="…"/>`,
+#: exactly as React prints them (no other spelling is declared: a tag written otherwise is not the front end's
+#: tracing and counts as content). Each match is cut whole; the content holds no quote and no angle bracket.
+NOISE_TAGS = re.compile(rb'<meta name="(?:sentry-trace|baggage)" content="[^"<>]*"/>')
 
 #: Headers dropped from the stored copy: new on every request, about the transfer or the server, not the page.
 NOISY_HEADERS = frozenset({

@@ -81,6 +81,9 @@ class NullWriter:
     def page(self, page_id: int) -> object:
         raise KeyError(page_id)
 
+    def repeat_of(self, page_id: int, parser_version: str) -> None:
+        return None
+
 
 def crawl_without_archive(start_url: str) -> tuple[int, float]:
     """(action pages parsed, seconds of Crawl.run) with NullWriter, in this process."""

@@ -3,7 +3,8 @@
 Kept apart from the walk so the walk reads as the chain logic alone. What a response means for the action (gone,
 merged, unchanged, parse_failed …) is not decided here but by `scraper.judge`, the same rules an import or a backfill
 applies to a captured response; here live only what a live crawl adds: robots and off-site refusals, reuse of an
-interrupted run's pages, and the body a 304 confirmed, fetched back from the archive.
+interrupted run's pages, the body a 304 confirmed, fetched back from the archive, and a 200 the archive says repeats
+the previous fetch but for per-request noise (`unchanged`, with that fetch's record when the same parser read it).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from schemas.action import Action, ParseWarning
+from schemas.action import PARSER_VERSION, Action, ParseWarning
 from schemas.run import ObservationOutcome
 from scraper.fetch import Conditional, Expect, Fetcher, FetchKind, FetchResult, to_utf8
-from scraper.judge import judge_response
+from scraper.judge import Verdict, judge_response
 from scraper.listing import PlanScope
 from scraper.parse import ParseResult
 from scraper.urls import action_location, action_url_key
@@ -111,8 +112,17 @@ class VisitMaker:
             if confirmed is not None:
                 # the 304 confirmed this body: its stored headers say how to read it
                 result.body, headers = confirmed.body, {**_lower(confirmed.headers), **headers}
-        verdict = judge_response(action_url_key(result.final_url), result.status, headers, result.body,
-                                 error=result.error if result.kind == "failed" else None, parse=self.parse)
+        # a 200 that repeats the previous fetch of its URL but for per-request noise (reference 12.5) is unchanged,
+        # and its record is that fetch's when this parser read it
+        repeat = self.writer.repeat_of(visit.page_id, PARSER_VERSION) if visit.fetched and visit.page_id else None
+        if repeat is not None and repeat.record is not None:
+            verdict = Verdict("unchanged", repeat.record.identifier, record=repeat.record,
+                              warnings=list(repeat.warnings))
+        else:
+            verdict = judge_response(action_url_key(result.final_url), result.status, headers, result.body,
+                                     error=result.error if result.kind == "failed" else None, parse=self.parse)
+            if repeat is not None and verdict.outcome == "parsed":
+                verdict.outcome = "unchanged"
         visit.outcome, visit.record, visit.error, visit.reason = (
             verdict.outcome, verdict.record, verdict.error, verdict.reason
         )

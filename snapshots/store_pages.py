@@ -38,12 +38,14 @@ class _Fetch:
     page_id: int
     status: int | None
     sha256: str
-    quiet: str  # SHA-256 of the body without its noise
+    quiet: str  # SHA-256 of the body without its noise, and of the content type it is read with
 
 
-def _same_status(a: int | None, b: int | None) -> bool:
-    """A 304 confirms a 200's body: for comparing bodies they are the same answer."""
-    return (200 if a == 304 else a) == (200 if b == 304 else b)
+def _quiet(body: bytes, headers: Mapping[str, str]) -> str:
+    """What must be equal for a fetch to repeat another: the body but for its noise, and the declared content
+    type (the same bytes under another charset read as another text)."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    return sha256_hex(content_type.encode() + b"\n" + strip_noise(body))
 
 
 class PageWriting:
@@ -123,8 +125,8 @@ class PageWriting:
             self._known_bodies.add(sha)
             if packed is not None:
                 self._references.stored(url, sha, body, packed)
-            quiet = sha256_hex(strip_noise(body))
-            if previous is not None and _same_status(previous.status, status) and quiet == previous.quiet:
+            quiet = _quiet(body, headers)
+            if previous is not None and previous.status == status and quiet == previous.quiet:
                 self._repeats[page_id] = previous.page_id
             self._last_fetch[url] = _Fetch(page_id, status, sha, quiet)
         if status == 200 and sha is not None:
@@ -136,18 +138,19 @@ class PageWriting:
         return self.con().execute("SELECT 1 FROM bodies WHERE sha256 = ? LIMIT 1", [sha]).fetchone() is not None
 
     def _previous_fetch(self, url: str) -> _Fetch | None:
-        """The last fetch of `url` that has a body (a 304 counts with the body it confirmed)."""
+        """The last fetch of `url` that received a body (a 304 since then confirmed that same body)."""
         if url in self._last_fetch:
             return self._last_fetch[url]
         self._flush()
         row = self.con().execute(
-            "SELECT id, status, sha256 FROM pages WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+            "SELECT id, status, sha256, headers FROM pages WHERE url = ? AND sha256 IS NOT NULL AND size IS NOT NULL"
+            " ORDER BY id DESC LIMIT 1",
             [url],
         ).fetchone()
         if row is None:
             return None
         try:
-            quiet = sha256_hex(strip_noise(self.bodies.body(row[2])))
+            quiet = _quiet(self.bodies.body(row[2]), json.loads(row[3] or "{}"))
         except PageUnreadable:
             return None  # nothing to compare with: the fetch counts as new
         fetch = _Fetch(int(row[0]), row[1], row[2], quiet)

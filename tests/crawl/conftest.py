@@ -203,6 +203,9 @@ class MemoryWriter:
     def page(self, page_id: int) -> StoredPage:
         return self.pages[page_id]
 
+    def repeat_of(self, page_id: int, parser_version: str) -> None:
+        return None  # every fetch is new to this writer: pages are judged as fetched
+
     def run_observations(self, run_id: int) -> list[Observation]:
         return [o for o in self.observations if o.run_id == run_id]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from scraper.ci.job import SiteResult
+from snapshots.agreement import latest_agreement
 from snapshots.alarms import previous_complete_run, run_metrics
 from snapshots.plan_diff import diff_runs
 from snapshots.render_markdown import md, render_diff_markdown
@@ -51,6 +52,19 @@ def _information(notes: RunNotes) -> list[str]:
     return lines
 
 
+def _agreement(con: duckdb.DuckDBPyConnection, site: SiteResult) -> list[str]:
+    """How far the day's records agree with the plan's own API (`vahti verify`), or why it was not asked."""
+    found = latest_agreement(con, [site.run_id] if site.run_id is not None else [])
+    lines = [f"⚠️ {md(w)}: today's crawl stands, unverified." for w in site.warnings]
+    if site.run_id in found:
+        summary = found[site.run_id]
+        lines.append(f"🔎 Agreement with the plan's API: lowest field {summary.words()}, "
+                     f"{summary.actions_agreed} of {summary.actions_compared} actions agree in every field"
+                     + (f", {summary.changed_since_crawl} changed since the crawl" if summary.changed_since_crawl
+                        else "") + ".")
+    return lines
+
+
 def fill_notice(name: str, notes: RunNotes) -> str | None:
     if not notes.fills_jump:
         return None
@@ -77,7 +91,7 @@ def _site_section(con: duckdb.DuckDBPyConnection, site: SiteResult) -> tuple[lis
     note = ["> Alarms accepted by hand (--accept-alarms): " + md("; ".join(a.message for a in site.alarms)), ""] \
         if site.alarms else []
     notes = run_notes(con, site.run_id)
-    info = [f"> {line}" for line in _information(notes)]
+    info = [f"> {line}" for line in [*_information(notes), *_agreement(con, site)]]
     info = [*info, ""] if info else []
     if (notice := fill_notice(site.spec.name, notes)) is not None:
         info = [f"> ⚠️ **Notice:** {md(notice)}", "", *info]
@@ -100,6 +114,7 @@ def render_digest(con: duckdb.DuckDBPyConnection, sites: list[SiteResult], day: 
         failures.append(f"archive not promoted: {promote_error}")
     notices = [n for s in sites if s.accepted and s.run_id is not None
                for n in [fill_notice(s.spec.name, run_notes(con, s.run_id))] if n is not None]
+    notices += [f"{s.spec.name}: {w}" for s in sites for w in s.warnings]
     lines = [f"# vahti daily digest, {day.isoformat()}", ""]
     if failures:
         lines += [f"**❌ {len(failures)} problem(s) need a look:**", ""]

@@ -57,6 +57,8 @@ class SiteResult:
     alarms: list[Alarm] = field(default_factory=list)
     accepted: bool = False
     baseline: int | None = None
+    #: one-line warnings that do not fail the day (the plan's API could not be asked: the crawl stands)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -69,5 +71,7 @@ class SiteResult:
 
     def problem(self) -> str:
         if self.verdict == "alarmed":
-            return "layout change or shrunken chain: " + "; ".join(a.message for a in self.alarms)
+            what = ("drift from the plan's API" if all(a.kind == "verify" for a in self.alarms)
+                    else "layout change or shrunken chain")
+            return f"{what}: " + "; ".join(a.message for a in self.alarms)
         return f"crawl {self.outcome}: {self.reason or 'no reason recorded'}"

@@ -19,6 +19,7 @@ from schemas.errors import ArchiveError, VahtiError
 from scraper.ci.job import CiOptions, SiteResult
 from scraper.ci.publish import Published, publish
 from scraper.ci.sites import SiteSpec
+from scraper.ci.verify_step import verify_site
 from scraper.crawl import Crawl, CrawlOptions
 from scraper.fetch import Fetcher
 from scraper.urls import check_start_url
@@ -86,7 +87,8 @@ def crawl_site(spec: SiteSpec, options: CiOptions) -> SiteResult:
             finally:
                 con.close()
             result.alarms, result.baseline = report.alarms, report.baseline.run_id if report.baseline else None
-            result.accepted = report.ok or options.accept_alarms
+            verify_site(staging, options, result)  # before promotion: drift from the plan's API is an alarm too
+            result.accepted = not result.alarms or options.accept_alarms
         if result.accepted:
             if staging.with_name(staging.name + ".wal").exists():
                 raise ArchiveError(f"{staging} was not checkpointed; not promoting it")

@@ -28,6 +28,9 @@ def replica_command(
     ),
     crawl_delay: float | None = typer.Option(None, "--crawl-delay", help="Add 'Crawl-delay: N' to robots.txt."),
     port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1 (0 = any free port)."),
+    api_port: int | None = typer.Option(
+        None, "--api-port", help="Also serve the plan's GraphQL API on this port of 127.0.0.1 (0 = any free port)."
+    ),
 ) -> None:
     """Serve the replica on 127.0.0.1, printing the start URL; Ctrl-C stops it."""
     from scraper.replica import ReplicaConfig, ReplicaServer
@@ -35,7 +38,7 @@ def replica_command(
 
     cfg = ReplicaConfig(era=era, plan=plan, lang=lang, prefix=prefix, day=day, seed=seed, test_banner=test_banner,
                         redesign=redesign, faults=faults, variation_seed=variation_seed, hide_pager=hide_pager,
-                        crawl_delay=crawl_delay, port=port)
+                        crawl_delay=crawl_delay, port=port, api_port=api_port)
     try:
         cfg.validate()
         FaultSet(faults)
@@ -47,6 +50,8 @@ def replica_command(
         raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
     typer.echo(srv.start_url)
     sys.stdout.flush()
+    if srv.api is not None:
+        typer.echo(f"GraphQL API at {srv.api_url} (vahti verify --api-url {srv.api_url})", err=True)
     typer.echo(f"era {era}, plan {plan}, day {day}, {len(srv.chain())} actions; control API at "
                f"{srv.base_url}/__replica__/ (see docs/replica.md); Ctrl-C to stop", err=True)
     try:

@@ -24,6 +24,7 @@ from schemas.dates import HELSINKI
 from schemas.text import clean_inline
 from scraper.cli.app import DbOption, SiteOption, app, db_path
 from snapshots.queries import RUN_COLUMNS, Shown, list_runs, open_reader, run_sql, show_action
+from snapshots.agreement import latest_agreement
 from snapshots.render_common import STATE_WORDS
 from snapshots.reparse import reparse as reparse_archive
 from snapshots.store import open_writer
@@ -41,7 +42,8 @@ class ShowFormat(StrEnum):
 
 
 _RUNS_TEXT = ("id", "site", "plan_path", "started_at", "finished_at", "outcome", "pages", "parsed",
-              "unchanged", "parse_failed", "gone", "fetch_failed", "not_reached", "versions_added", "reason")
+              "unchanged", "parse_failed", "gone", "fetch_failed", "not_reached", "versions_added", "agreement",
+              "agreement_field", "reason")
 
 
 def _cell(value: Any) -> str:
@@ -109,6 +111,7 @@ def runs(
     """List the crawl runs: when, outcome, and what each observed."""
     with open_reader(db_path(db)) as con:
         found = list_runs(con, site)
+    _add_agreement(found, db_path(db))
     if fmt is TableFormat.json:
         sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
         return
@@ -120,6 +123,19 @@ def runs(
                 for row in rows]
         columns = [f"{c} (Helsinki)" if c in ("started_at", "finished_at") else c for c in columns]
     print_table(columns, rows, fmt)
+
+
+def _add_agreement(found: list[dict[str, Any]], db: Path) -> None:
+    """Each run's agreement with the plan's own API (`vahti verify`): the lowest compared field's percent and
+    its name, None for a run never verified."""
+    if not found:
+        return
+    with open_reader(db) as con:
+        known = latest_agreement(con, [int(run["id"]) for run in found])
+    for run in found:
+        summary = known.get(int(run["id"]))
+        run["agreement"] = summary.lowest_agreement if summary else None
+        run["agreement_field"] = summary.lowest_field if summary else None
 
 
 def _helsinki(value: Any) -> Any:

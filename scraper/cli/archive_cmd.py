@@ -23,8 +23,8 @@ from schemas.action import Action
 from schemas.dates import HELSINKI
 from schemas.text import clean_inline
 from scraper.cli.app import DbOption, SiteOption, app, db_path
-from snapshots.queries import RUN_COLUMNS, Shown, list_runs, open_reader, run_sql, show_action
 from snapshots.agreement import latest_agreement
+from snapshots.queries import RUN_COLUMNS, Shown, list_runs, open_reader, run_sql, show_action
 from snapshots.render_common import STATE_WORDS
 from snapshots.reparse import reparse as reparse_archive
 from snapshots.store import open_writer

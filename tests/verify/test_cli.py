@@ -98,3 +98,12 @@ def test_bad_api_url_and_no_runs(tmp_path: Path) -> None:
     (tmp_path / "a.duckdb").write_bytes(b"")
     bad = vahti("verify", "--db", str(tmp_path / "a.duckdb"), "--api-url", "ftp://x")
     assert bad.returncode == 2 and bad.stderr.startswith("error: bad API URL 'ftp://x'")
+
+
+def test_runs_show_the_agreement(crawled: tuple[ReplicaServer, Path]) -> None:
+    srv, db = crawled
+    assert vahti("verify", "--db", str(db), "--api-url", srv.api_url, "--delay", "0").returncode == 0
+    listed = json.loads(vahti("runs", "--db", str(db), "--format", "json").stdout)
+    assert listed[0]["agreement"] == 100.0 and listed[0]["agreement_field"]
+    text = vahti("runs", "--db", str(db)).stdout
+    assert "agreement" in text.splitlines()[0] and "100.0" in text

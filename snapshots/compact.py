@@ -45,19 +45,23 @@ class Compacted:
 
 
 def free_share(db: Path) -> float:
-    """The share of the archive file taken by free blocks (DuckDB's `pragma_database_size()`), 0..1."""
+    """The share of the archive file taken by free blocks, 0..1: what a compaction would give back.
+
+    From DuckDB's `pragma_database_size()`, counted against the file as it is on disk: DuckDB truncates free
+    blocks at the end of the file, yet still lists them, so the free blocks inside the file are its whole blocks
+    less the used ones."""
     con = connect_read(db)
     try:
         row = con.execute(
-            "SELECT block_size, total_blocks, free_blocks FROM pragma_database_size()"
-            " WHERE database_name = current_database()"
+            "SELECT block_size, used_blocks FROM pragma_database_size() WHERE database_name = current_database()"
         ).fetchone()
     finally:
         con.close()
     size = db.stat().st_size
     if row is None or not size:
         return 0.0
-    return min(1.0, int(row[0]) * int(row[2]) / size)
+    block, used = int(row[0]), int(row[1])
+    return max(0, size // block - used) * block / size
 
 
 def work_file(db: Path) -> Path:

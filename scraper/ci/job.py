@@ -43,6 +43,8 @@ class CiOptions:
     step_summary: Path | None = None
     say: Callable[[str], None] = print
     progress: Callable[[], CrawlProgress] = SilentProgress
+    #: compact the archive (`vahti compact`) when its free blocks pass this share of the file; None: never
+    compact_at: float | None = 0.25
 
     def publish_target(self) -> PublishTarget:
         return PublishTarget(self.publish_dir, self.changes_dir, self.step_summary, self.day, self.say)

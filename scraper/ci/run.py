@@ -24,6 +24,7 @@ from scraper.crawl import Crawl, CrawlOptions
 from scraper.fetch import Fetcher
 from scraper.urls import check_start_url
 from snapshots.alarms import check_run
+from snapshots.compact import compact, free_share
 from snapshots.db import WriteLock, connect_read
 from snapshots.promote import copy_archive, keep_pages_only, prepare, promote
 from snapshots.store import open_writer
@@ -118,6 +119,22 @@ def _held(db: Path) -> Iterator[None]:
         lock.release()
 
 
+def _compact_if_due(db: Path, options: CiOptions) -> None:
+    """DuckDB never gives free blocks back (every page a crawl writes leaves some): when they pass `compact_at` of
+    the file, rewrite it (`snapshots.compact`; the job holds the write lock). A compaction that cannot run (no
+    disk space) costs the day nothing: the archive stays as it was and is promoted as usual."""
+    if options.compact_at is None or not db.exists():
+        return
+    try:
+        share = free_share(db)
+        if share < options.compact_at:
+            return
+        options.say(f"archive {share:.0%} free space (threshold {options.compact_at:.0%}): compacting")
+        compact(db, locked=True, say=options.say)
+    except VahtiError as exc:
+        options.say(f"archive not compacted: {exc}")
+
+
 def run_ci(sites: list[SiteSpec], options: CiOptions) -> CiResult:
     """Every site in turn (one failing never stops the next), then one verified promotion."""
     db = options.db
@@ -141,6 +158,7 @@ def run_ci(sites: list[SiteSpec], options: CiOptions) -> CiResult:
             run = f"run {result.run_id}" if result.run_id is not None else "no run"
             options.say(f"== {spec.name}: {run}, {result.verdict}" + ("" if result.accepted else f" ({result.problem()})"))
         outcome = CiResult(results)
+        _compact_if_due(db, options)
         try:
             outcome.promoted_to = promote(db, before if had else None, options.backend)
             options.say(f"archive promoted to {outcome.promoted_to}")

@@ -71,6 +71,7 @@ def ci_command(
     new_labels: int | None = typer.Option(None, "--new-labels", min=0, help="Alarm on more new extra_sections labels (default 2)."),
     chain_drop: float | None = typer.Option(None, "--chain-drop", min=0.0, help="Alarm when the chain shrinks by more percent (default 10)."),
     accept_alarms: bool = typer.Option(False, "--accept-alarms", help="Keep a complete run even if alarms fire (after a human checked)."),
+    compact_at: float = typer.Option(25.0, "--compact-at", min=0.0, max=100.0, help="Compact the archive when free space passes this percent of the file (default 25; 100: never)."),
     date: str | None = typer.Option(None, "--date", help="Day the digest is named for, YYYY-MM-DD (default today, Helsinki)."),
     quiet: bool = typer.Option(False, "--quiet", help="No per-page progress lines."),
 ) -> None:
@@ -106,6 +107,7 @@ def ci_command(
                                new_extra_labels=new_labels, chain_drop_percent=chain_drop),
         policy=FetchPolicy(user_agent=DEFAULT_USER_AGENT, delay=1.0),
         accept_alarms=accept_alarms,
+        compact_at=compact_at / 100 if compact_at < 100 else None,
         day=day,
         step_summary=Path(summary) if summary else None,
         say=lambda line: typer.echo(line),

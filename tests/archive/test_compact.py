@@ -135,9 +135,12 @@ def test_a_file_left_by_a_killed_compact_is_ignored_then_removed(old: Path) -> N
     assert not stale.exists() and _content(old) == before
 
 
-def test_free_share_reads_pragma_database_size(old: Path) -> None:
+def test_free_share_counts_the_free_blocks_inside_the_file(old: Path) -> None:
     share = free_share(old)
     con = duckdb.connect(str(old), read_only=True)
-    block, free = con.execute("SELECT block_size, free_blocks FROM pragma_database_size()").fetchone()  # type: ignore[misc]
+    block, used = con.execute("SELECT block_size, used_blocks FROM pragma_database_size()").fetchone()  # type: ignore[misc]
     con.close()
-    assert share == pytest.approx(block * free / os.path.getsize(old))
+    size = os.path.getsize(old)
+    assert share == pytest.approx((size // block - used) * block / size)
+    compact(old)
+    assert free_share(old) == 0.0

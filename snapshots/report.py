@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from schemas.errors import UsageError
+from snapshots.agreement import AgreementSummary, latest_agreement
 from snapshots.change_model import History, PlanDiff, RunInfo
 from snapshots.diff import natural_key
 from snapshots.history import build_history
@@ -39,6 +40,8 @@ class Report:
     latest: PlanDiff | None
     histories: list[History] = field(default_factory=list)
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    #: each run's agreement with the plan's own API, where `vahti verify` checked it
+    agreement: dict[int, AgreementSummary] = field(default_factory=dict)
 
     @property
     def period(self) -> tuple[RunInfo, RunInfo] | None:
@@ -86,7 +89,8 @@ def build_report(
     latest = diff_runs(con, complete[-2], complete[-1], all_changes=all_changes) if len(complete) >= 2 else None
     histories = _changed_histories(con, site, runs, all_runs, all_changes)
     plan_path = runs[-1].plan_path
-    return Report(site, plan_path, runs, points, identifiers, current, current_run, latest, histories)
+    return Report(site, plan_path, runs, points, identifiers, current, current_run, latest, histories,
+                  agreement=latest_agreement(con, [r.id for r in runs]))
 
 
 def _changed_histories(

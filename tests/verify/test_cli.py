@@ -107,3 +107,13 @@ def test_runs_show_the_agreement(crawled: tuple[ReplicaServer, Path]) -> None:
     assert listed[0]["agreement"] == 100.0 and listed[0]["agreement_field"]
     text = vahti("runs", "--db", str(db)).stdout
     assert "agreement" in text.splitlines()[0] and "100.0" in text
+
+
+def test_the_report_shows_the_agreement(crawled: tuple[ReplicaServer, Path], tmp_path: Path) -> None:
+    srv, db = crawled
+    assert vahti("verify", "--db", str(db), "--api-url", srv.api_url, "--delay", "0").returncode == 0
+    out = tmp_path / "report.html"
+    done = vahti("report", "--db", str(db), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "<th>Agreement with the API</th>" in html and "<td>100 %</td>" in html

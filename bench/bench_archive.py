@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import duckdb
 from churn import SITE, START_URL, Day, generate, write_churn
 
+from snapshots.report_read import resolve_when
 from snapshots.store import Archive
 from snapshots.versions import changed_fields
-from snapshots.when import resolve_when
 
 
 def median_ms(fn: Callable[[], object], repeats: int) -> float:
@@ -115,18 +115,18 @@ def archive_history(con: duckdb.DuckDBPyConnection, identifier: str) -> list[tup
 
 
 def archive_as_of(con: duckdb.DuckDBPyConnection, day: dt.date) -> list[dict[str, Any]]:
-    moment = resolve_when(con, day.isoformat(), SITE)
+    at = resolve_when(con, day.isoformat(), SITE).started_at
     rows = con.execute(
         "SELECT record FROM action_versions WHERE site = ? AND valid_from <= ?"
         " AND (valid_to IS NULL OR valid_to > ?)",
-        [SITE, moment.at, moment.at],
+        [SITE, at, at],
     ).fetchall()
     return [json.loads(r[0]) for r in rows]
 
 
 def archive_diff(con: duckdb.DuckDBPyConnection, a: dt.date, b: dt.date) -> dict[str, list[str]]:
-    start = resolve_when(con, a.isoformat(), SITE).at
-    end = resolve_when(con, b.isoformat(), SITE).at
+    start = resolve_when(con, a.isoformat(), SITE).started_at
+    end = resolve_when(con, b.isoformat(), SITE).started_at
     rows = con.execute(
         """
         WITH s AS (SELECT identifier, record_hash, id FROM action_versions

@@ -19,8 +19,7 @@ import duckdb
 from snapshots.export import rows, select_at
 from snapshots.history import action_history
 from snapshots.plan_diff import diff_runs, pick_runs
-from snapshots.report_read import get_run
-from snapshots.when import resolve_when
+from snapshots.report_read import resolve_when
 
 # --- vahti ------------------------------------------------------------------------------------------------------
 
@@ -30,8 +29,7 @@ def vahti_history(con: duckdb.DuckDBPyConnection, site: str, identifier: str) ->
 
 
 def vahti_as_of(con: duckdb.DuckDBPyConnection, site: str, day: dt.date) -> list[dict[str, Any]]:
-    moment = resolve_when(con, day.isoformat(), site)
-    return list(rows(select_at(con, get_run(con, moment.run_id))))
+    return list(rows(select_at(con, resolve_when(con, day.isoformat(), site))))
 
 
 def vahti_diff(con: duckdb.DuckDBPyConnection, site: str, day_a: dt.date, day_b: dt.date) -> object:

@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from snapshots.report_read import previous_complete_runs
 from snapshots.run_notes import FILLS_SQL
 
 #: Record fields whose fill rate is watched (identity fields and the free-form extra_sections are not).
@@ -160,15 +161,8 @@ def run_metrics(con: duckdb.DuckDBPyConnection, run_id: int) -> RunMetrics:
 
 def previous_complete_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int | None:
     """The last complete crawl of the same plan (site, path, language) that began before this run."""
-    row = con.execute(
-        "SELECT p.id FROM runs p JOIN runs r ON r.id = ?"
-        " WHERE p.site = r.site AND p.plan_path = r.plan_path AND p.language = r.language"
-        " AND p.outcome = 'complete' AND p.cause = 'crawl' AND p.id <> r.id"
-        " AND (p.started_at < r.started_at OR (p.started_at = r.started_at AND p.id < r.id))"
-        " ORDER BY p.started_at DESC, p.id DESC LIMIT 1",
-        [run_id],
-    ).fetchone()
-    return int(row[0]) if row else None
+    before = previous_complete_runs(con, run_id, 1)
+    return before[0] if before else None
 
 
 def compare(current: RunMetrics, baseline: RunMetrics, limits: Thresholds) -> list[Alarm]:

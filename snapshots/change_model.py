@@ -7,6 +7,7 @@ one place.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,8 @@ from snapshots.diff import ActionChange
 
 @dataclass(frozen=True)
 class RunInfo:
+    """One run as every reader sees it (`snapshots.report_read` reads it; renderers take hand-made ones too)."""
+
     id: int
     site: str
     started_at: dt.datetime | None
@@ -25,6 +28,10 @@ class RunInfo:
     start_url: str | None = None
     reason: str | None = None
     cause: str = "crawl"
+    language: str | None = None
+    resumed_from: int | None = None
+    #: what the run counted, by `runs` column (pages, parsed, unchanged … versions_added): `vahti runs` lists them
+    counts: Mapping[str, int | None] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def complete(self) -> bool:

@@ -1,13 +1,13 @@
-"""Read-only access for `vahti runs`, `vahti show` and `vahti sql`.
+"""Opening the archive for reading, and the two readers of their own: `vahti show` and `vahti sql`.
 
 Readers never hold the write lock and open the file read-only, so they run during a crawl. An archive from an
 older vahti is upgraded in place first (only when no writer holds it), so every reader sees the current tables.
+Runs, versions and WHEN are read by the one read model, `snapshots.report_read`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,14 +18,8 @@ import duckdb
 
 from schemas.errors import ArchiveError, UsageError
 from snapshots.db import WriteLock, connect_read, connect_write, writer_pid
+from snapshots.report_read import VersionRow, resolve_when, versions_of
 from snapshots.schema import SCHEMA_VERSION, check_supported, current_version, migrate
-from snapshots.when import resolve_when
-
-RUN_COLUMNS = (
-    "id", "site", "plan_path", "language", "start_url", "started_at", "finished_at", "outcome", "reason",
-    "resumed_from", "cause", "pages", "parsed", "unchanged", "parse_failed", "gone", "fetch_failed", "refused",
-    "not_reached", "versions_added",
-)
 
 
 @contextmanager
@@ -66,16 +60,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def list_runs(con: duckdb.DuckDBPyConnection, site: str | None = None) -> list[dict[str, Any]]:
-    sql = f"SELECT {', '.join(RUN_COLUMNS)} FROM runs"
-    params: list[Any] = []
-    if site:
-        sql += " WHERE site = ?"
-        params.append(site)
-    rows = con.execute(sql + " ORDER BY started_at, id", params).fetchall()
-    return [{name: _jsonable(value) for name, value in zip(RUN_COLUMNS, row, strict=True)} for row in rows]
-
-
 @dataclass
 class Shown:
     """One version of one action, with the metadata a reader needs to trust it."""
@@ -91,6 +75,12 @@ class Shown:
     parser_version: str
     record: dict[str, Any]
     at_run: int | None
+
+    @classmethod
+    def of(cls, version: VersionRow, at_run: int | None) -> Shown:
+        return cls(version.id, version.key, version.valid_from, version.valid_to, version.first_run,
+                   version.last_run, version.cause, version.gone_reason, version.parser_version or "",
+                   version.record, at_run)
 
     def to_json(self) -> dict[str, Any]:
         site, plan_path, language, identifier = self.key
@@ -128,40 +118,19 @@ def show_action(
         shown = ", ".join(f"{s}{p} ({lang})" for s, p, lang in sorted(keys))
         raise UsageError(f"action {identifier!r} exists in several plans; pick one with --site ({shown})")
     scope = list(keys[0])
-    columns = (
-        "id, site, plan_path, language, identifier, valid_from, valid_to, first_run, last_run, cause,"
-        " gone_reason, parser_version, record"
-    )
-    base = f"SELECT {columns} FROM action_versions WHERE site = ? AND plan_path = ? AND language = ?"
-    base += " AND identifier = ?"
-    params: list[Any] = [*scope, identifier]
-    at_run: int | None = None
+    versions = versions_of(
+        con, "site = ? AND plan_path = ? AND language = ? AND identifier = ?", [*scope, identifier]
+    )  # oldest first
     if at is None:
-        row = con.execute(base + " ORDER BY (valid_to IS NULL) DESC, valid_from DESC, id DESC LIMIT 1", params)
-    else:
-        moment = resolve_when(con, at, scope[0])
-        at_run = moment.run_id
-        row = con.execute(
-            base + " AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) ORDER BY valid_from DESC, id DESC"
-            " LIMIT 1",
-            [*params, moment.at, moment.at],
-        )
-    found = row.fetchone()
-    if found is None:
-        raise UsageError(f"action {identifier!r} did not exist at {at} (run {at_run})")
-    return Shown(
-        version_id=int(found[0]),
-        key=(found[1], found[2], found[3], found[4]),
-        valid_from=found[5],
-        valid_to=found[6],
-        first_run=found[7],
-        last_run=found[8],
-        cause=found[9],
-        gone_reason=found[10],
-        parser_version=found[11],
-        record=json.loads(found[12]),
-        at_run=at_run,
-    )
+        current = [v for v in versions if v.valid_to is None]
+        return Shown.of(current[-1] if current else versions[-1], None)
+    run = resolve_when(con, at, scope[0])
+    instant = run.started_at
+    valid = [v for v in versions
+             if instant is not None and v.valid_from <= instant and (v.valid_to is None or v.valid_to > instant)]
+    if not valid:
+        raise UsageError(f"action {identifier!r} did not exist at {at} (run {run.id})")
+    return Shown.of(valid[-1], run.id)
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -1,8 +1,10 @@
-"""Reading the archive for history, diff, export and reports: runs, which site, the plan as a run saw it.
+"""The archive's read model: runs, which site, WHEN, versions and the plan as a run saw it, for every reader
+(`runs`, `show`, history, diff, export, the report, the daily digest, WARC export).
 
-The state of a plan at a run is what that run *observed*: a parsed or unchanged page gives the version it
-pointed at, a gone page removes the action (with why), anything else (not reached, fetch or parse failed)
-makes the action unknown at that run. So a partial run never passes for "nothing changed".
+One place reads each of these, so that every command means the same by a run, a version and WHEN. The state of a
+plan at a run is what that run *observed*: a parsed or unchanged page gives the version it pointed at, a gone page
+removes the action (with why), anything else (not reached, fetch or parse failed) makes the action unknown at that
+run. So a partial run never passes for "nothing changed".
 """
 
 from __future__ import annotations
@@ -16,11 +18,23 @@ import duckdb
 
 from schemas.errors import UsageError
 from snapshots.change_model import RunInfo
-from snapshots.when import resolve_when as archive_when
+from snapshots.when import parse_when
 
 Key = tuple[str, str, str, str]
 
-_RUN_COLUMNS = "id, site, started_at, finished_at, outcome, plan_path, start_url, reason, cause"
+#: What a run counted, as columns of `runs` (and of `vahti runs`).
+COUNT_COLUMNS = (
+    "pages", "parsed", "unchanged", "parse_failed", "gone", "fetch_failed", "refused", "not_reached", "versions_added",
+)
+#: The columns `vahti runs` lists, in order (its CSV and JSON keys).
+RUN_COLUMNS = (
+    "id", "site", "plan_path", "language", "start_url", "started_at", "finished_at", "outcome", "reason",
+    "resumed_from", "cause", *COUNT_COLUMNS,
+)
+_RUN_SELECT = (
+    "id, site, started_at, finished_at, outcome, plan_path, start_url, reason, cause, language, resumed_from, "
+    + ", ".join(COUNT_COLUMNS)
+)
 
 
 def _run(row: tuple[Any, ...]) -> RunInfo:
@@ -34,12 +48,30 @@ def _run(row: tuple[Any, ...]) -> RunInfo:
         start_url=row[6],
         reason=row[7],
         cause=row[8] or "crawl",
+        language=row[9],
+        resumed_from=row[10],
+        counts=dict(zip(COUNT_COLUMNS, row[11:], strict=True)),
     )
+
+
+def run_listing(run: RunInfo) -> dict[str, Any]:
+    """The run as `vahti runs` lists it: RUN_COLUMNS, times as ISO strings."""
+    values: dict[str, Any] = {
+        "id": run.id, "site": run.site, "plan_path": run.plan_path, "language": run.language,
+        "start_url": run.start_url, "started_at": _iso(run.started_at), "finished_at": _iso(run.finished_at),
+        "outcome": run.outcome, "reason": run.reason, "resumed_from": run.resumed_from, "cause": run.cause,
+    }
+    values.update({name: run.counts.get(name) for name in COUNT_COLUMNS})
+    return values
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def list_runs(con: duckdb.DuckDBPyConnection, site: str | None = None) -> list[RunInfo]:
     """Runs in the order they looked at the site (imports of old captures sort where they belong)."""
-    sql = f"SELECT {_RUN_COLUMNS} FROM runs"
+    sql = f"SELECT {_RUN_SELECT} FROM runs"
     params: list[Any] = []
     if site is not None:
         sql += " WHERE site = ?"
@@ -49,7 +81,7 @@ def list_runs(con: duckdb.DuckDBPyConnection, site: str | None = None) -> list[R
 
 
 def get_run(con: duckdb.DuckDBPyConnection, run_id: int) -> RunInfo:
-    row = con.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", [run_id]).fetchone()
+    row = con.execute(f"SELECT {_RUN_SELECT} FROM runs WHERE id = ?", [run_id]).fetchone()
     if row is None:
         raise UsageError(f"no run {run_id} in the archive")
     return _run(row)
@@ -70,19 +102,53 @@ def choose_site(con: duckdb.DuckDBPyConnection, site: str | None) -> str:
     return sites[0]
 
 
-def resolve_when(con: duckdb.DuckDBPyConnection, when: str, site: str) -> RunInfo:
-    """WHEN = a run id, or an ISO date/time meaning the last complete run on or before it (Helsinki days);
-    the archive's own resolver decides, so every command reads WHEN the same way."""
-    return get_run(con, archive_when(con, when, site).run_id)
+def resolve_when(con: duckdb.DuckDBPyConnection, when: str, site: str | None = None) -> RunInfo:
+    """WHEN = a run id, or an ISO date/time meaning the last complete run on or before it (a bare date: by the end of
+    that day in Helsinki, `snapshots.when`). Only complete runs answer a date: a partial run knows nothing about the
+    actions it did not reach. Without `site` an archive of several sites is a usage error for a date."""
+    point = parse_when(when)
+    if isinstance(point, int):
+        run = get_run(con, point)
+        if site is not None and run.site != site:
+            raise UsageError(f"run {point} is a run of {run.site}, not {site}")
+        return run
+    if site is None:
+        sites = [r[0] for r in con.execute("SELECT DISTINCT site FROM runs ORDER BY 1").fetchall()]
+        if len(sites) > 1:
+            raise UsageError(f"the archive holds several sites; pick one with --site ({', '.join(sites)})")
+    sql = f"SELECT {_RUN_SELECT} FROM runs WHERE outcome = 'complete' AND started_at <= ?"
+    params: list[object] = [point]
+    if site is not None:
+        sql += " AND site = ?"
+        params.append(site)
+    row = con.execute(sql + " ORDER BY started_at DESC, id DESC LIMIT 1", params).fetchone()
+    if row is None:
+        where = f" of {site}" if site else ""
+        raise UsageError(f"no complete run{where} on or before {when.strip()}")
+    return _run(row)
 
 
 def last_complete_runs(con: duckdb.DuckDBPyConnection, site: str, n: int = 2) -> list[RunInfo]:
     rows = con.execute(
-        f"SELECT {_RUN_COLUMNS} FROM runs WHERE site = ? AND outcome = 'complete'"
+        f"SELECT {_RUN_SELECT} FROM runs WHERE site = ? AND outcome = 'complete'"
         " ORDER BY started_at DESC, id DESC LIMIT ?",
         [site, n],
     ).fetchall()
     return [_run(r) for r in reversed(rows)]
+
+
+def previous_complete_runs(con: duckdb.DuckDBPyConnection, run_id: int, n: int = 1) -> list[int]:
+    """The last n complete crawls of the same plan (site, base path, language) that began before this run, newest
+    first: the baseline of the daily alarms and the previous days the digest compares with."""
+    rows = con.execute(
+        "SELECT p.id FROM runs p JOIN runs r ON r.id = ?"
+        " WHERE p.site = r.site AND p.plan_path = r.plan_path AND p.language = r.language"
+        " AND p.outcome = 'complete' AND p.cause = 'crawl' AND p.id <> r.id"
+        " AND (p.started_at < r.started_at OR (p.started_at = r.started_at AND p.id < r.id))"
+        " ORDER BY p.started_at DESC, p.id DESC LIMIT ?",
+        [run_id, n],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 @dataclass
@@ -100,11 +166,12 @@ class VersionRow:
     #: the fields whose meaning this version changed (its rows in action_changes)
     meaning_fields: tuple[str, ...] = ()
     front_end: str | None = None
+    parser_version: str | None = None
 
 
 _VERSION_COLUMNS = (
     "id, site, plan_path, language, identifier, valid_from, valid_to, first_run, last_run, closed_run, cause,"
-    " gone_reason, record, front_end"
+    " gone_reason, record, front_end, parser_version"
 )
 #: the fields whose meaning each version changed, from its rows in action_changes (asked for only where needed)
 _MEANING_FIELDS = (
@@ -125,7 +192,8 @@ def _version(row: tuple[Any, ...]) -> VersionRow:
         gone_reason=row[11],
         record=json.loads(row[12]) if isinstance(row[12], str) else row[12],
         front_end=row[13],
-        meaning_fields=tuple(row[14] or ()) if len(row) > 14 else (),
+        parser_version=row[14],
+        meaning_fields=tuple(row[15] or ()) if len(row) > 15 else (),
     )
 
 

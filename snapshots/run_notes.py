@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from snapshots.report_read import previous_complete_runs
+
 #: The start of the parser's warning message for a list filled from the embedded data.
 FILLED_FROM_EMBEDDED = "filled from embedded data"
 #: How many earlier runs the fills are compared with, and the rise that makes a notice.
@@ -60,20 +62,7 @@ def markup_versions(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     return int(row[0]) if row else 0
 
 
-def _previous_runs(con: duckdb.DuckDBPyConnection, run_id: int, n: int) -> list[int]:
-    """The last n complete crawls of the same plan before this run (the previous days of a daily job)."""
-    rows = con.execute(
-        "SELECT p.id FROM runs p JOIN runs r ON r.id = ?"
-        " WHERE p.site = r.site AND p.plan_path = r.plan_path AND p.language = r.language"
-        " AND p.outcome = 'complete' AND p.cause = 'crawl' AND p.id <> r.id"
-        " AND (p.started_at < r.started_at OR (p.started_at = r.started_at AND p.id < r.id))"
-        " ORDER BY p.started_at DESC, p.id DESC LIMIT ?",
-        [run_id, n],
-    ).fetchall()
-    return [int(r[0]) for r in rows]
-
-
 def run_notes(con: duckdb.DuckDBPyConnection, run_id: int) -> RunNotes:
-    previous = _previous_runs(con, run_id, FILL_HISTORY_RUNS)
+    previous = previous_complete_runs(con, run_id, FILL_HISTORY_RUNS)
     median = statistics.median(embedded_fills(con, p) for p in previous) if previous else None
     return RunNotes(run_id, markup_versions(con, run_id), embedded_fills(con, run_id), median, len(previous))

@@ -24,9 +24,10 @@ from schemas.dates import HELSINKI
 from schemas.text import clean_inline
 from scraper.cli.app import DbOption, SiteOption, app, db_path
 from snapshots.agreement import latest_agreement
-from snapshots.queries import RUN_COLUMNS, Shown, list_runs, open_reader, run_sql, show_action
+from snapshots.queries import Shown, open_reader, run_sql, show_action
 from snapshots.render_common import STATE_WORDS
 from snapshots.reparse import reparse as reparse_archive
+from snapshots.report_read import RUN_COLUMNS, list_runs, run_listing
 from snapshots.store import open_writer
 
 
@@ -110,7 +111,7 @@ def runs(
 ) -> None:
     """List the crawl runs: when, outcome, and what each observed."""
     with open_reader(db_path(db)) as con:
-        found = list_runs(con, site)
+        found = [run_listing(run) for run in list_runs(con, site)]
     _add_agreement(found, db_path(db))
     if fmt is TableFormat.json:
         sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")

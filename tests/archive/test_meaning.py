@@ -336,3 +336,13 @@ def test_sniff_the_replicas_pages(era: str) -> None:
     redesigned = ReplicaSite(ReplicaConfig(era=era, plan="tampere", redesign=True), "http://127.0.0.1:1")
     if era != "v3":
         assert sniff_front_end(redesigned.page(path, None, None).body) is None
+
+
+def test_every_record_field_is_meaning_presentation_or_identity() -> None:
+    """A new record field must be placed: compared by its meaning (projected), or named presentation or identity."""
+    from schemas.meaning import IDENTITY, PRESENTATION, field_of
+
+    projected = {field_of(path) for path in project(Action(site="s", url="u", identifier="1", name="n"), "v3")}
+    kinds = [projected, set(PRESENTATION), set(IDENTITY)]
+    assert set().union(*kinds) == set(Action.model_fields)
+    assert sum(len(k) for k in kinds) == len(Action.model_fields)  # and in one place each

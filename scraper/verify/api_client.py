@@ -123,7 +123,7 @@ class ApiClient:
             raise ApiError(f"the API at {self.url} answered JSON that is not a GraphQL response")
         errors = payload.get("errors") or []
         data = payload.get("data")
-        if errors and not data:
+        if errors and (not isinstance(data, dict) or any(value is None for value in data.values())):
             first = errors[0].get("message") if isinstance(errors[0], dict) else str(errors[0])
             raise ApiError(f"the API at {self.url} answered with an error: {first}")
         return data if isinstance(data, dict) else {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -88,15 +89,15 @@ def test_a_reader_upgrades_it_and_nothing_is_lost(old: Path) -> None:
 
 def test_new_bodies_are_deltas_at_once_and_compact_converts_the_old(old: Path) -> None:
     before = _snapshot(old)
-    url, sha = _rows(old, "SELECT p.url, p.sha256 FROM pages p WHERE p.url LIKE '%/actions/a%' ORDER BY p.id DESC"
-                          " LIMIT 1")[0]
+    url, sha, headers = _rows(old, "SELECT p.url, p.sha256, p.headers FROM pages p WHERE p.url LIKE '%/actions/a%'"
+                                   " ORDER BY p.id DESC LIMIT 1")[0]
     with Archive(old) as archive:  # the writer upgrades it first
         body = archive.bodies.body(sha)
         # a third fetch of the V3 page, as the front end would send it: only the tracing id differs
         start = body.index(b'<meta name="sentry-trace" content="') + len(b'<meta name="sentry-trace" content="')
         again = body[:start] + b"0" * 32 + body[start + 32:]
         run = archive.begin_run("127.0.0.1", url.rsplit("/actions", 1)[0] + "/actions")
-        page = archive.store_page(run, url, 200, {"content-type": "text/html"}, again)
+        page = archive.store_page(run, url, 200, json.loads(headers), again)
         repeat = archive.repeat_of(page, "any")
         assert repeat is not None
         archive.end_run(run, "partial")

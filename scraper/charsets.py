@@ -36,7 +36,8 @@ def decode(body: bytes, content_type: str = "") -> tuple[str, str | None]:
     mislabelled: real Latin-1 text almost never forms valid multi-byte sequences, while reading UTF-8 as Latin-1
     turns every "ä" into "Ã¤". A UTF-8 byte order mark settles the question before any declaration.
     """
-    return _decode(body, content_type)[0::2]
+    text, _, warning = _decode(body, content_type)
+    return text, warning
 
 
 def to_utf8(body: bytes, content_type: str) -> tuple[bytes, str | None]:

@@ -40,7 +40,12 @@ def render_text(results: list[Verification]) -> str:
             why = "" if f.compared else "  (no page of this run shows it)"
             lines.append(f"  {f.field:<28}{f.compared:>9}{f.agreed:>8}  {_share(f.share)}{why}")
         lowest = v.lowest
-        lines.append(f"lowest: {lowest.field} {_share(lowest.share)}" if lowest else "lowest: nothing compared")
+        if lowest is None:
+            lines.append("nothing compared")
+        elif lowest.share == 100.0:
+            lines.append("every compared field agrees with the API: 100 %")
+        else:
+            lines.append(f"lowest: {lowest.field} {_share(lowest.share)}")
         for a in v.actions:
             if a.verdict == "agrees":
                 continue
@@ -52,7 +57,7 @@ def render_text(results: list[Verification]) -> str:
                     lines.append(f"      {fact}: page {_short(values.get('page'))}")
                     lines.append(f"      {' ' * len(fact)}  API  {_short(values.get('api'))}")
         lines.append("")
-    lines.append("not compared: " + "; ".join(f"{k} ({why})" for k, why in SKIPPED.items()))
+    lines.append("never compared (why: docs/record.md, 'Verified against the API'): " + ", ".join(SKIPPED))
     return "\n".join(lines) + "\n"
 
 

@@ -50,8 +50,12 @@ class FieldDiff:
         return {path: {"page": page, "api": api} for path, (page, api) in self.differences.items()}
 
 
+#: how a fact one side does not have at all reads in a difference (null is a value: "no role")
+ABSENT: Final = "(absent)"
+
+
 def _jsonable(value: Any) -> Any:
-    return None if value is _MISSING or value is UNKNOWN else value
+    return ABSENT if value is _MISSING else None if value is UNKNOWN else value
 
 
 def compare(page: Action | Mapping[str, Any], api: Action | Mapping[str, Any], era: str | None,

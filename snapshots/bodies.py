@@ -5,9 +5,12 @@ Kausal Watch's current front end makes every response unique (a tracing id in th
 page nobody edited is a new body every day. Stored whole (zstd) it costs ~19 KB; compressed with the previous
 whole body of its URL as a zstd raw-content dictionary it costs ~90 bytes, the tracing id itself.
 
-The rules (`bodies` table: `sha256`, `size`, `zstd`, `base`):
+The rules (tables `body_wholes` and `body_deltas`, and the view over both that researchers query, `bodies`:
+`sha256`, `size`, `zstd`, `base`):
 
 - A body whose hash is already stored is not stored again.
+- Whole bodies go to `body_wholes`, deltas to `body_deltas`: a crawl appends a delta a page, and DuckDB rewrites
+  the last row group of a table it appended to at every checkpoint, which must not be the table of the big blobs.
 - Otherwise it is compressed against its URL's *reference*: the latest body of that URL stored whole. `base` is
   the reference's hash. It is stored whole instead (`base` NULL; it then becomes the URL's reference) when the
   URL has no reference yet, when the reference already serves `CHAIN_LIMIT` deltas, or when the delta is larger
@@ -113,10 +116,9 @@ class BodyReader:
         if base in self._refs:
             self._refs.move_to_end(base)
             return self._refs[base]
-        row = self._con().execute("SELECT zstd, base FROM bodies WHERE sha256 = ? LIMIT 1", [base]).fetchone()
-        if row is None or row[1] is not None:
-            why = "missing" if row is None else "not stored whole"
-            raise PageUnreadable(f"body {of[:12]} cannot be restored: its reference {base[:12]} is {why}")
+        row = self._con().execute("SELECT zstd FROM body_wholes WHERE sha256 = ?", [base]).fetchone()
+        if row is None:
+            raise PageUnreadable(f"body {of[:12]} cannot be restored: its reference {base[:12]} is missing")
         try:
             data = restore(base, row[0])
         except PageUnreadable as exc:
@@ -187,8 +189,8 @@ class References:
             self._by_url.move_to_end(url)
             return self._by_url[url]
         row = self._con().execute(
-            "SELECT b.sha256, octet_length(b.zstd) FROM pages p JOIN bodies b ON b.sha256 = p.sha256"
-            " WHERE p.url = ? AND b.base IS NULL ORDER BY p.id DESC LIMIT 1",
+            "SELECT b.sha256, octet_length(b.zstd) FROM pages p JOIN body_wholes b ON b.sha256 = p.sha256"
+            " WHERE p.url = ? ORDER BY p.id DESC LIMIT 1",
             [url],
         ).fetchone()
         reference: Reference | None = None
@@ -198,7 +200,7 @@ class References:
             except PageUnreadable:
                 body = None  # a damaged reference serves no more deltas: the next body is stored whole
             if body is not None:
-                count = self._con().execute("SELECT count(*) FROM bodies WHERE base = ?", [row[0]]).fetchone()
+                count = self._con().execute("SELECT count(*) FROM body_deltas WHERE base = ?", [row[0]]).fetchone()
                 reference = Reference(row[0], int(row[1]), int(count[0]) if count else 0, body)
         self._remember(url, reference)
         return reference

@@ -8,9 +8,9 @@ whole body that has a reference of its URL with room becomes a delta against it 
 and the whole bodies they depend on, are copied byte for byte).
 
 Safety: it holds the write lock, only reads the archive (after a checkpoint), writes `<archive>.compacting` next
-to it, and replaces the archive with `os.replace` only after every table other than `bodies` compares equal row
-for row, every body hash and size is still there, every delta's reference is stored whole, and every body it
-re-encoded comes back to its SHA-256. A compact killed or failed at any point before the replace leaves the
+to it, and replaces the archive with `os.replace` only after every table other than the bodies compares equal row
+for row, every body hash and size is still there, every body it did not re-encode is byte for byte the same,
+every delta's reference is stored whole, and every body it re-encoded comes back to its SHA-256. A compact killed or failed at any point before the replace leaves the
 archive as it was (and a `.compacting` file the next compact removes). It needs free disk space of about the
 archive's size for the new file.
 """
@@ -175,26 +175,27 @@ class _Ref:
     body: bytes | None = None
 
 
+_BODY_TABLES = ("body_wholes", "body_deltas")
+
+
 def _copy(out: duckdb.DuckDBPyConnection, dst: str) -> tuple[int, int]:
     """Schema, every table as it is, then the bodies: deltas as they are, whole bodies re-encoded where the
-    storage rule now makes them deltas. Returns (converted, damaged)."""
+    storage rule now makes them deltas. Returns (converted, damaged). Tables are always named with their
+    database: the views of one file are never read through the other's connection."""
     out.execute(f"COPY FROM DATABASE {SRC} TO {dst} (SCHEMA)")
     out.execute("BEGIN TRANSACTION")
     for table in _tables(out, SRC):
-        if table != "bodies":
+        if table not in _BODY_TABLES:
             out.execute(f"INSERT INTO {dst}.{table} SELECT * FROM {SRC}.{table}")
-    out.execute(f"INSERT INTO {dst}.bodies BY NAME SELECT * FROM {SRC}.bodies WHERE base IS NOT NULL")
-    in_use = dict(out.execute(
-        f"SELECT base, count(*) FROM {SRC}.bodies WHERE base IS NOT NULL GROUP BY base"
-    ).fetchall())
+    out.execute(f"INSERT INTO {dst}.body_deltas SELECT * FROM {SRC}.body_deltas")
+    in_use = dict(out.execute(f"SELECT base, count(*) FROM {SRC}.body_deltas GROUP BY base").fetchall())
     cursor = out.cursor()
     cursor.execute(
-        f"SELECT b.sha256, b.size, b.zstd, f.url FROM {SRC}.bodies b LEFT JOIN ("
+        f"SELECT b.sha256, b.size, b.zstd, f.url FROM {SRC}.body_wholes b LEFT JOIN ("
         f" SELECT sha256, min(id) AS first, arg_min(url, id) AS url FROM {SRC}.pages WHERE sha256 IS NOT NULL"
-        " GROUP BY sha256) f ON f.sha256 = b.sha256"
-        " WHERE b.base IS NULL ORDER BY f.first NULLS LAST, b.sha256"
+        " GROUP BY sha256) f ON f.sha256 = b.sha256 ORDER BY f.first NULLS LAST, b.sha256"
     )
-    appender = out.appender("bodies")
+    wholes, deltas = out.appender("body_wholes"), out.appender("body_deltas")
     refs: OrderedDict[str, _Ref] = OrderedDict()
     converted = damaged = 0
     while batch := cursor.fetchmany(256):
@@ -207,21 +208,22 @@ def _copy(out: duckdb.DuckDBPyConnection, dst: str) -> tuple[int, int]:
                         ref.body = restore(ref.sha256, ref.packed)
                 except PageUnreadable:
                     damaged += 1
-                    appender.append_row(sha, size, packed, None)
+                    wholes.append_row(sha, size, packed)
                     continue
                 delta = pack_delta(body, ref.body)
                 if len(delta) <= DELTA_MAX * ref.packed_size:
-                    appender.append_row(sha, size, delta, ref.sha256)
+                    deltas.append_row(sha, size, ref.sha256, delta)
                     ref.deltas += 1
                     converted += 1
                     continue
-            appender.append_row(sha, size, packed, None)
+            wholes.append_row(sha, size, packed)
             if url is not None:
                 refs[url] = _Ref(sha, len(packed), int(in_use.get(sha, 0)), packed)
                 refs.move_to_end(url)
                 while len(refs) > 512:
                     refs.popitem(last=False)
-    appender.flush()
+    wholes.flush()
+    deltas.flush()
     out.execute("COMMIT")
     return converted, damaged
 
@@ -232,30 +234,38 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 
 def _verify(out: duckdb.DuckDBPyConnection, dst: str, converted: int) -> None:
-    """Every table but `bodies` row for row; every body by hash and size, every delta's reference whole, every
-    re-encoded body back to its hash. ArchiveError (and no swap) on the first difference."""
+    """Every table but the bodies row for row; every body by hash and size, every whole body and every delta
+    copied byte for byte, every delta's reference stored whole, every re-encoded body back to its hash.
+    ArchiveError (and no swap) on the first difference."""
     tables = _tables(out, SRC)
     if _tables(out, dst) != tables:
         raise ArchiveError("vahti compact: the new file's tables differ; the archive is left as it was")
     views = "SELECT view_name, sql FROM duckdb_views() WHERE database_name = '{}' AND NOT internal ORDER BY 1"
     if out.execute(views.format(SRC)).fetchall() != out.execute(views.format(dst.strip('"'))).fetchall():
         raise ArchiveError("vahti compact: the new file's views differ; the archive is left as it was")
-    for table in tables:
-        keys = "sha256, size" if table == "bodies" else "*"
+    every_body = "SELECT sha256, size FROM {0}.body_wholes UNION ALL SELECT sha256, size FROM {0}.body_deltas"
+    for table in [t for t in tables if t not in _BODY_TABLES] + ["bodies"]:
         for a, b in ((SRC, dst), (dst, SRC)):
-            lost = _count(out, f"SELECT count(*) FROM (SELECT {keys} FROM {a}.{table} EXCEPT ALL"
-                               f" SELECT {keys} FROM {b}.{table})")
+            rows = (every_body.format(a), every_body.format(b)) if table == "bodies" else \
+                (f"SELECT * FROM {a}.{table}", f"SELECT * FROM {b}.{table}")
+            lost = _count(out, f"SELECT count(*) FROM (({rows[0]}) EXCEPT ALL ({rows[1]}))")
             if lost:
                 raise ArchiveError(
                     f"vahti compact: {lost} rows of {table} differ in the new file; the archive is left as it was"
                 )
-    orphans = _count(out, f"SELECT count(*) FROM {dst}.bodies d LEFT JOIN {dst}.bodies w ON w.sha256 = d.base"
-                          " AND w.base IS NULL WHERE d.base IS NOT NULL AND w.sha256 IS NULL")
-    if orphans:
-        raise ArchiveError(f"vahti compact: {orphans} deltas would lose their reference; the archive is left as it was")
+    checks = {
+        "whole bodies were altered": f"SELECT count(*) FROM {dst}.body_wholes w ANTI JOIN {SRC}.body_wholes s"
+                                     " ON s.sha256 = w.sha256 AND s.zstd = w.zstd",
+        "deltas were altered": f"SELECT count(*) FROM {dst}.body_deltas d JOIN {SRC}.body_deltas s"
+                               " ON s.sha256 = d.sha256 WHERE s.zstd <> d.zstd OR s.base <> d.base",
+        "deltas would lose their reference": f"SELECT count(*) FROM {dst}.body_deltas d ANTI JOIN"
+                                             f" {dst}.body_wholes w ON w.sha256 = d.base",
+    }
+    for what, sql in checks.items():
+        if _count(out, sql):
+            raise ArchiveError(f"vahti compact: {what}; the archive is left as it was")
     changed = [r[0] for r in out.execute(
-        f"SELECT m.sha256 FROM {dst}.bodies m JOIN {SRC}.bodies s ON s.sha256 = m.sha256"
-        " WHERE m.zstd <> s.zstd OR m.base IS DISTINCT FROM s.base"
+        f"SELECT sha256 FROM {dst}.body_deltas ANTI JOIN {SRC}.body_deltas USING (sha256)"
     ).fetchall()]
     if len(changed) != converted:
         raise ArchiveError("vahti compact: unexpected re-encoded bodies; the archive is left as it was")

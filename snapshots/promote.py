@@ -2,7 +2,7 @@
 
 The scheduled job never writes into the archive it downloaded. Each site is crawled into a staging copy; a run
 that passed its checks becomes the new working archive, a run that did not (partial, failed, alarmed) leaves
-only its raw evidence behind (`keep_pages_only`: run row, pages, bodies, observations, no versions). At the end
+only its raw evidence behind (`keep_pages_only`: run row, pages, their bodies, observations, no versions). At the end
 the candidate must contain everything the previous archive held, unchanged, before any backend stores it.
 Backends differ only in where the file lives; `promote` is the one code path they share.
 """
@@ -140,10 +140,12 @@ def prepare(db: Path) -> None:
 _KEEP_RUN = [
     "INSERT INTO runs SELECT * REPLACE (? AS outcome, ? AS reason, 0 AS versions_added) FROM staged.runs WHERE id = ?",
     # the run's bodies and, for a body stored as a delta, the whole body it is restored from
-    "INSERT INTO bodies BY NAME SELECT * FROM staged.bodies WHERE sha256 IN ("
-    " SELECT sha256 FROM staged.pages WHERE run_id = $1 UNION SELECT b.base FROM staged.bodies b"
-    " JOIN staged.pages p ON p.sha256 = b.sha256 WHERE p.run_id = $1 AND b.base IS NOT NULL)"
-    " AND sha256 NOT IN (SELECT sha256 FROM bodies)",
+    "INSERT INTO body_wholes SELECT * FROM staged.body_wholes WHERE sha256 IN ("
+    " SELECT sha256 FROM staged.pages WHERE run_id = $1 UNION SELECT d.base FROM staged.body_deltas d"
+    " JOIN staged.pages p ON p.sha256 = d.sha256 WHERE p.run_id = $1)"
+    " AND sha256 NOT IN (SELECT sha256 FROM body_wholes)",
+    "INSERT INTO body_deltas SELECT * FROM staged.body_deltas WHERE sha256 IN ("
+    " SELECT sha256 FROM staged.pages WHERE run_id = $1) AND sha256 NOT IN (SELECT sha256 FROM body_deltas)",
     "INSERT INTO pages SELECT * FROM staged.pages WHERE run_id = ?",
     "INSERT INTO observations SELECT * REPLACE (NULL::BIGINT AS version_id) FROM staged.observations"
     " WHERE run_id = ? AND outcome NOT IN ('gone', 'not_reached')",

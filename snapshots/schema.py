@@ -166,13 +166,20 @@ def _v3(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _V4 = [
-    # Bodies as deltas (snapshots/bodies.py): `base` names the whole body a delta is compressed against. The table
-    # is rebuilt without its primary-key index, which cost ~120 bytes a body, more than a day's delta of an
-    # unchanged page; the writer keeps one row per hash itself. Old bodies stay whole until `vahti compact`.
-    "CREATE TABLE bodies_v4 (sha256 VARCHAR NOT NULL, size BIGINT NOT NULL, zstd BLOB NOT NULL, base VARCHAR)",
-    "INSERT INTO bodies_v4 SELECT sha256, size, zstd, NULL FROM bodies",
-    "DROP TABLE bodies",
-    "ALTER TABLE bodies_v4 RENAME TO bodies",
+    # Bodies as deltas (snapshots/bodies.py). Whole bodies and deltas live in tables of their own because DuckDB
+    # rewrites a table's last row group at every checkpoint after an append: a crawl checkpoints after each page,
+    # and if the day's deltas went into the table of the whole bodies (the big blobs), each page would rewrite all
+    # of them. `bodies` stays what researchers query, a view over both with the new column `base`. The old table
+    # keeps its rows (and its primary key: one entry per whole body, not per day) under its new name: no copy.
+    "ALTER TABLE bodies RENAME TO body_wholes",
+    """CREATE TABLE body_deltas (
+        sha256 VARCHAR NOT NULL,
+        size BIGINT NOT NULL,
+        base VARCHAR NOT NULL,
+        zstd BLOB NOT NULL)""",
+    """CREATE VIEW bodies AS
+        SELECT sha256, size, zstd, NULL::VARCHAR AS base FROM body_wholes
+        UNION ALL SELECT sha256, size, zstd, base FROM body_deltas""",
 ]
 
 
@@ -202,7 +209,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, pages, bodies, observations, action_versions, action_changes", _statements(_V1)),
     Migration(2, "task counts as typed columns of action_versions", _statements(_V2)),
     Migration(3, "front_end of observations and versions, known meaning; causes re-classified (markup)", _v3),
-    Migration(4, "bodies.base: page bodies stored as deltas against a whole body of the same URL", _statements(_V4)),
+    Migration(4, "page bodies as deltas against a whole body of the same URL: body_wholes, body_deltas, view bodies"
+                 " with base", _statements(_V4)),
     Migration(5, "verifications, agreement, agreement_actions: each run checked against the plan's API", _v5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

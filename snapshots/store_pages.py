@@ -117,10 +117,10 @@ class PageWriting:
                 previous = self._previous_fetch(url)
                 if not self._stored(sha):
                     packed = choose(body, self._references.of(url))
-                    con.execute(
-                        "INSERT INTO bodies (sha256, size, zstd, base) VALUES (?, ?, ?, ?)",
-                        [sha, size, packed.packed, packed.base],
-                    )
+                    if packed.base is None:
+                        con.execute("INSERT INTO body_wholes VALUES (?, ?, ?)", [sha, size, packed.packed])
+                    else:
+                        con.execute("INSERT INTO body_deltas VALUES (?, ?, ?, ?)", [sha, size, packed.base, packed.packed])
             elif status == 304:
                 sha = self._confirmed_sha(run.site, url)
             page_id = self._next_id("pages")

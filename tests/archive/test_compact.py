@@ -37,9 +37,10 @@ def _as_old(db: Path) -> None:
     """Store every body whole again, as an archive of schema 3 had them (the upgrade keeps them so)."""
     con = duckdb.connect(str(db))
     reader = BodyReader.on(con)
-    rows = [(sha, pack_whole(reader.body(sha))) for (sha,) in con.execute("SELECT sha256 FROM bodies").fetchall()]
-    for sha, packed in rows:
-        con.execute("UPDATE bodies SET zstd = ?, base = NULL WHERE sha256 = ?", [packed, sha])
+    rows = [(sha, size, pack_whole(reader.body(sha)))
+            for sha, size in con.execute("SELECT sha256, size FROM body_deltas").fetchall()]
+    con.execute("DELETE FROM body_deltas")
+    con.executemany("INSERT INTO body_wholes VALUES (?, ?, ?)", rows)
     con.close()
 
 

@@ -23,6 +23,8 @@ from snapshots.store import Archive
 
 load_commands()
 URL = "https://x.example/actions/1"
+#: the bodies in the order they were stored (by the first page holding each)
+STORED = "(SELECT b.*, (SELECT min(p.id) FROM pages p WHERE p.sha256 = b.sha256) AS first FROM bodies b)"
 OTHER = "https://x.example/actions/2"
 
 
@@ -61,7 +63,7 @@ def _read(db: Path, page_id: int) -> bytes | None:
 
 def test_the_first_body_is_whole_the_next_are_deltas_against_it(db: Path, fetches: list[bytes]) -> None:
     ids = _store(db, [(URL, b) for b in fetches[:4]])
-    rows = _rows(db, "SELECT sha256, base, octet_length(zstd) FROM bodies ORDER BY rowid")
+    rows = _rows(db, f"SELECT sha256, base, octet_length(zstd) FROM {STORED} ORDER BY first")
     first = rows[0]
     assert first[1] is None
     assert [r[1] for r in rows[1:]] == [first[0]] * 3  # always against the whole body, never chained
@@ -80,12 +82,12 @@ def test_a_body_already_stored_is_not_stored_again(db: Path, fetches: list[bytes
 def test_the_chain_is_bounded(db: Path, fetches: list[bytes], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bodies, "CHAIN_LIMIT", 2)
     ids = _store(db, [(URL, b) for b in fetches[:6]])
-    bases = [r[0] for r in _rows(db, "SELECT base FROM bodies ORDER BY rowid")]
+    bases = [r[0] for r in _rows(db, f"SELECT base FROM {STORED} ORDER BY first")]
     shas = [hashlib.sha256(b).hexdigest() for b in fetches[:6]]
     assert bases == [None, shas[0], shas[0], None, shas[3], shas[3]]
     # a fresh writer finds the reference and its count in the file
     more = _store(db, [(URL, fetches[6])])
-    assert _rows(db, "SELECT base FROM bodies ORDER BY rowid DESC LIMIT 1") == [(None,)]  # another page: whole
+    assert _rows(db, f"SELECT base FROM {STORED} ORDER BY first DESC LIMIT 1") == [(None,)]  # another page: whole
     for page_id, body in zip([*ids, *more], [*fetches[:6], fetches[6]], strict=True):
         assert _read(db, page_id) == body
 
@@ -94,7 +96,7 @@ def test_a_page_that_really_changed_is_stored_whole(db: Path, fetches: list[byte
     noise = random.Random(1).randbytes(4000).hex().encode()  # 8 KB nobody can compress: a real change
     changed = fetches[1].replace(b"<body", b"<body data-x='" + noise + b"'")
     _store(db, [(URL, fetches[0]), (URL, changed), (URL, fetches[2])])
-    bases = [r[0] for r in _rows(db, "SELECT base FROM bodies ORDER BY rowid")]
+    bases = [r[0] for r in _rows(db, f"SELECT base FROM {STORED} ORDER BY first")]
     assert bases == [None, None, hashlib.sha256(changed).hexdigest()]  # the new whole body is the reference now
 
 
@@ -113,7 +115,8 @@ def test_noise_headers_are_not_kept(db: Path, fetches: list[bytes]) -> None:
 
 def _damage(db: Path, sha: str) -> None:
     con = duckdb.connect(str(db))
-    con.execute("UPDATE bodies SET zstd = ? WHERE sha256 = ?", [b"\x28\xb5\x2f\xfd garbage", sha])
+    for table in ("body_wholes", "body_deltas"):
+        con.execute(f"UPDATE {table} SET zstd = ? WHERE sha256 = ?", [b"\x28\xb5\x2f\xfd garbage", sha])
     con.close()
 
 
@@ -133,7 +136,7 @@ def test_a_damaged_reference_loses_its_deltas_only_and_the_writer_goes_on(db: Pa
     assert _read(db, ids[2]) == fetches[6]
     # the next fetch of the URL is stored whole (a damaged reference serves no more deltas) and reads back
     (later,) = _store(db, [(URL, fetches[2])])
-    assert _rows(db, "SELECT base FROM bodies ORDER BY rowid DESC LIMIT 1") == [(None,)]
+    assert _rows(db, f"SELECT base FROM {STORED} ORDER BY first DESC LIMIT 1") == [(None,)]
     assert _read(db, later) == fetches[2]
 
 

@@ -142,7 +142,7 @@ def test_an_archive_from_a_future_schema_is_refused_untouched(good_archive: Path
     assert digest(db) == before
 
 
-@pytest.mark.parametrize("limit_kb", [6, 160])
+@pytest.mark.parametrize("limit_kb", [6, 16])
 def test_a_full_disk_is_one_line_and_keeps_what_was_committed(good_archive: Path, replica: ReplicaServer,
                                                               tmp_path: Path, limit_kb: int,
                                                               capsys: pytest.CaptureFixture[str]) -> None:

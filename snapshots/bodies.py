@@ -9,8 +9,6 @@ The rules (tables `body_wholes` and `body_deltas`, and the view over both that r
 `sha256`, `size`, `zstd`, `base`):
 
 - A body whose hash is already stored is not stored again.
-- Whole bodies go to `body_wholes`, deltas to `body_deltas`: a crawl appends a delta a page, and DuckDB rewrites
-  the last row group of a table it appended to at every checkpoint, which must not be the table of the big blobs.
 - Otherwise it is compressed against its URL's *reference*: the latest body of that URL stored whole. `base` is
   the reference's hash. It is stored whole instead (`base` NULL; it then becomes the URL's reference) when the
   URL has no reference yet, when the reference already serves `CHAIN_LIMIT` deltas, or when the delta is larger
@@ -18,6 +16,8 @@ The rules (tables `body_wholes` and `body_deltas`, and the view over both that r
 - A delta is always against a whole body, never against another delta: reading any page touches at most two
   stored bodies, and a damaged delta loses only its own page, a damaged whole body at most itself and its
   `CHAIN_LIMIT` deltas (128 fetches of one URL: four months of a daily crawl).
+- Whole bodies go to `body_wholes`, deltas to `body_deltas`: a crawl appends a delta a page, and DuckDB rewrites
+  the last row group of a table it appended to at every checkpoint, which must not be the table of the big blobs.
 - Every read is checked against the hash: a damaged body (or reference) is `PageUnreadable` for that page, never
   a wrong page and never a crash of the command that asked.
 

@@ -20,7 +20,8 @@ import storage_baselines as sb
 from snapshots.store import open_writer
 
 RECORD_TABLES = ("schema_version", "runs", "observations", "action_versions", "action_changes")
-PAGE_TABLES = ("pages", "bodies")
+#: schema 4 keeps bodies in two tables (`bodies` is a view over them); an older archive has the table `bodies`
+PAGE_TABLES = ("pages", "body_wholes", "body_deltas", "bodies")
 
 
 @dataclass

@@ -164,7 +164,9 @@ def test_an_endless_body_is_cut_at_the_cap_and_memory_stays_bounded(tmp_path: Pa
     print(f"peak RSS with an endless page: {peak_mb:.0f} MB")
     assert proc.returncode == 3, stderr  # partial: one page over the cap
     assert "Traceback" not in stderr
-    assert peak_mb < 250
+    # 111 MB when run alone, up to 273 MB measured inside the full suite on two busy cores (zstd and the 10 MB cut
+    # body); an endless stream held in memory would pass any bound within seconds
+    assert peak_mb < 400
     error = query(db, "SELECT error FROM observations WHERE identifier = '2'")[0][0]
     assert "over the 10 MB cap" in error
 

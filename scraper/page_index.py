@@ -8,12 +8,11 @@ container. Ranges are intervals of document order, which makes "is this inside t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
 from schemas import vocab
-from schemas.text import clean_inline
 from scraper.html_text import SKIP_TAGS, any_text, nodes_block_text
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -45,7 +44,6 @@ class Section:
     heading: Heading
     start: int  # exclusive: the heading's own last entry
     end: int  # exclusive
-    fields: dict[str, object] = field(default_factory=dict)
 
 
 class PageIndex:
@@ -213,7 +211,3 @@ def _aria_level(node: LexborNode) -> int | None:
 def is_hidden(node: LexborNode) -> bool:
     classes = (node.attributes.get("class") or "").split()
     return any(c in ("visually-hidden", "sr-only") for c in classes)
-
-
-def label_key(text: str) -> str:
-    return clean_inline(text).rstrip(":").strip()

@@ -24,7 +24,8 @@ from schemas.action import Action
 from schemas.errors import UsageError, VahtiError
 from schemas.meaning import sniff_front_end
 from scraper.fetch import Fetcher, FetchPolicy, robots_from
-from scraper.parse import ActionNotFound, ParseError, ParseResult
+from scraper.judge import judge_response
+from scraper.parse import ParseResult
 from scraper.urls import action_url_key
 from scraper.verify.api_client import ApiClient, ApiError
 from scraper.verify.api_record import api_record
@@ -207,20 +208,18 @@ class Verifier:
             return _Fresh(error=str(exc))
         result = fetcher.fetch(url, expect="html")
         self.refetched += 1
-        if result.kind == "refused":
+        if result.kind == "refused":  # robots or off-site: no response to judge
             return _Fresh(error=result.error)
-        if result.kind == "missing":
-            return _Fresh(gone=True)
-        if result.kind != "ok" or result.body is None:
-            return _Fresh(error=result.error or f"HTTP {result.status}")
         parse = self.parse or scraper.parse.parse_page  # looked up now: the parser a test hands in, or ours
-        try:
-            parsed = parse(result.text or result.body, action_url_key(result.final_url))
-        except ActionNotFound:
+        # the crawl's own judge, so that a page read again means what it meant when the crawl read it
+        verdict = judge_response(action_url_key(result.final_url), result.status, result.headers, result.body,
+                                 error=result.error if result.kind == "failed" else None, parse=parse)
+        if verdict.outcome == "gone":
             return _Fresh(gone=True)
-        except ParseError as exc:
-            return _Fresh(error=f"parse failed: {exc}")
-        return _Fresh(parsed.action, sniff_front_end(result.body))
+        if verdict.record is None:
+            prefix = "parse failed: " if verdict.outcome == "parse_failed" else ""
+            return _Fresh(error=prefix + (verdict.error or verdict.outcome))
+        return _Fresh(verdict.record, sniff_front_end(result.body))
 
 
 def _detail(diffs: dict[str, FieldDiff | None], fields: list[str]) -> dict[str, Any]:

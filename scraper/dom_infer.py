@@ -12,7 +12,7 @@ import re
 
 from schemas import vocab
 from schemas.text import clean_inline
-from scraper.html_text import nodes_block_text
+from scraper.index_text import nodes_block_text
 from scraper.page_index import PageIndex, Section
 from scraper.parse_layers import Embedded
 
@@ -45,7 +45,7 @@ def _what_section_holds(index: PageIndex, section: Section, embedded: Embedded) 
         return "responsible_organizations"
     if hrefs and all("/indicators/" in h for h in hrefs):
         return "indicators"
-    text = nodes_block_text(nodes)
+    text = nodes_block_text(index, nodes)
     if not text:
         return None
     flat = clean_inline(text)

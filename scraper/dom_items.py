@@ -14,8 +14,8 @@ from selectolax.lexbor import LexborNode
 from schemas import vocab
 from schemas.dates import DATE_TEXT, parse_day
 from schemas.text import clean_block, clean_inline
-from scraper.html_text import block_text, inline_text
-from scraper.page_index import HEADING_TAGS
+from scraper.index_text import block_text, inline_text
+from scraper.page_index import HEADING_TAGS, PageIndex
 from scraper.parse_layers import ContactItem, IndicatorItem, LinkItem, OrgItem, TaskItem, UpdateItem
 from scraper.urls import absolute
 
@@ -28,9 +28,9 @@ _ARIA_PREFIX = re.compile(
 _ORG_SUFFIX_SKIP = ("sähköposti", "e-post", "e-mail")
 
 
-def lines_of(node: LexborNode, skip_roots: frozenset[int] = frozenset()) -> list[str]:
+def lines_of(index: PageIndex, node: LexborNode, skip_roots: frozenset[int] = frozenset()) -> list[str]:
     """Visible text of a node as lines (paragraphs and line breaks), chrome words dropped."""
-    text = block_text(node, skip_roots)
+    text = block_text(index, node, skip_roots)
     out = []
     for para in text.split("\n"):
         line = clean_inline(para)
@@ -65,17 +65,17 @@ def top_most(nodes: list[LexborNode], tag: str) -> list[LexborNode]:
 
 
 # --- tasks ---------------------------------------------------------------------------------------------------
-def read_task(li: LexborNode, state: str, language: str) -> TaskItem | None:
+def read_task(index: PageIndex, li: LexborNode, state: str, language: str) -> TaskItem | None:
     heading = next((n for n in li.traverse() if n.tag in HEADING_TAGS and n.mem_id != li.mem_id), None)
     if heading is not None:
-        title = inline_text(heading)
-        before, after = _split_around(li, heading)
+        title = inline_text(index, heading)
+        before, after = _split_around(index, li, heading)
         date_text = _first_date(" ".join(before))
         details = clean_block("\n\n".join(after)) or None
     else:
         # paragraphs of lines: the first line is the task's header; the rest keeps its shape (a table's rows)
         paragraphs = [[ln for ln in (clean_inline(x) for x in para.split("\n"))
-                       if ln and vocab.label_field(ln) != vocab.CHROME] for para in block_text(li).split("\n\n")]
+                       if ln and vocab.label_field(ln) != vocab.CHROME] for para in block_text(index, li).split("\n\n")]
         paragraphs = [para for para in paragraphs if para]
         if not paragraphs:
             return None
@@ -107,7 +107,7 @@ def _first_date(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def _split_around(container: LexborNode, marker: LexborNode) -> tuple[list[str], list[str]]:
+def _split_around(index: PageIndex, container: LexborNode, marker: LexborNode) -> tuple[list[str], list[str]]:
     """Text lines of a container before and after one of its descendants (the marker itself excluded)."""
     text_before: list[str] = []
     text_after: list[str] = []
@@ -121,10 +121,10 @@ def _split_around(container: LexborNode, marker: LexborNode) -> tuple[list[str],
             continue
         target = text_after if passed else text_before
         target.append(node.text_content or "")
-    return ([clean_inline(" ".join(text_before))] if text_before else [], _after_lines(marker, container))
+    return ([clean_inline(" ".join(text_before))] if text_before else [], _after_lines(index, marker, container))
 
 
-def _after_lines(marker: LexborNode, container: LexborNode) -> list[str]:
+def _after_lines(index: PageIndex, marker: LexborNode, container: LexborNode) -> list[str]:
     """Paragraph-aware text of everything after the marker inside the container."""
     out = []
     node: LexborNode | None = marker
@@ -136,7 +136,7 @@ def _after_lines(marker: LexborNode, container: LexborNode) -> list[str]:
                 if text:
                     out.append(text)
             elif not (sibling.tag or "").startswith("-"):
-                text = block_text(sibling)
+                text = block_text(index, sibling)
                 lines = [p for p in text.split("\n\n") if vocab.label_field(clean_inline(p)) != vocab.CHROME]
                 if lines:
                     out.append("\n\n".join(lines))
@@ -155,9 +155,9 @@ def _in_skipped(node: LexborNode, stop: LexborNode) -> bool:
 
 
 # --- responsible organisations ------------------------------------------------------------------------------
-def read_organizations(nodes: list[LexborNode]) -> list[OrgItem]:
+def read_organizations(index: PageIndex, nodes: list[LexborNode]) -> list[OrgItem]:
     items = top_most(nodes, "li") or top_most(nodes, "a") or _badges(nodes)
-    roles = _roles_by_subheading(nodes)
+    roles = _roles_by_subheading(index, nodes)
     labels = [_aria_label(item) for item in items]
     # 2019 labels are the full name ("Päävastuutaho: Helen Oy"); V3 labels are "{abbreviation} {name}"
     full_name_labels = any(label and label.casefold().startswith("päävastuutaho") for label in labels)
@@ -165,7 +165,7 @@ def read_organizations(nodes: list[LexborNode]) -> list[OrgItem]:
     for item, label in zip(items, labels, strict=True):
         anchor = item if item.tag == "a" else item.css_first("a")
         shown_node = anchor or (_badges([item]) or [item])[0]
-        shown = inline_text(shown_node)
+        shown = inline_text(index, shown_node)
         if not shown or shown.casefold() in vocab.EMPTY_MARKERS or shown.casefold().startswith(_ORG_SUFFIX_SKIP):
             continue
         full = full_name_from_label(label, shown, label_is_full_name=full_name_labels)
@@ -173,7 +173,7 @@ def read_organizations(nodes: list[LexborNode]) -> list[OrgItem]:
     return orgs
 
 
-def _roles_by_subheading(nodes: list[LexborNode]) -> dict[int, str]:
+def _roles_by_subheading(index: PageIndex, nodes: list[LexborNode]) -> dict[int, str]:
     """V3 can split the block under "Päävastuutahot" / "Yhteistyötahot": each item takes the role above it."""
     roles: dict[int, str] = {}
     role: str | None = None
@@ -182,7 +182,7 @@ def _roles_by_subheading(nodes: list[LexborNode]) -> dict[int, str]:
             continue
         for el in node.traverse():
             if el.tag in HEADING_TAGS or el.tag in ("strong", "b", "dt"):
-                role = vocab.ROLE_HEADINGS.get(inline_text(el).rstrip(":").casefold(), role)
+                role = vocab.ROLE_HEADINGS.get(inline_text(index, el).rstrip(":").casefold(), role)
             elif role is not None and el.tag in ("li", "a"):
                 roles.setdefault(el.mem_id, role)
     return roles
@@ -222,11 +222,11 @@ def _badges(nodes: list[LexborNode]) -> list[LexborNode]:
 
 
 # --- contact persons ----------------------------------------------------------------------------------------
-def read_contacts(nodes: list[LexborNode]) -> list[ContactItem]:
+def read_contacts(index: PageIndex, nodes: list[LexborNode]) -> list[ContactItem]:
     items = top_most(nodes, "li")
     if not items and _avatar_groups(nodes):
         return [_person(g) for g in _avatar_groups(nodes) if g]
-    groups = [lines_of(li) for li in items] if items else [_lines_of_nodes(nodes)]
+    groups = [lines_of(index, li) for li in items] if items else [_lines_of_nodes(index, nodes)]
     contacts = []
     for lines in groups:
         lines = [
@@ -268,7 +268,7 @@ def _person(lines: list[str]) -> ContactItem:
     }
 
 
-def _lines_of_nodes(nodes: list[LexborNode]) -> list[str]:
+def _lines_of_nodes(index: PageIndex, nodes: list[LexborNode]) -> list[str]:
     out: list[str] = []
     for node in nodes:
         if node.tag == "-text":
@@ -276,12 +276,12 @@ def _lines_of_nodes(nodes: list[LexborNode]) -> list[str]:
             if text:
                 out.append(text)
         else:
-            out.extend(lines_of(node))
+            out.extend(lines_of(index, node))
     return out
 
 
 # --- indicators and links -----------------------------------------------------------------------------------
-def read_indicators(nodes: list[LexborNode], page_url: str) -> list[IndicatorItem]:
+def read_indicators(index: PageIndex, nodes: list[LexborNode], page_url: str) -> list[IndicatorItem]:
     found: list[IndicatorItem] = []
     seen: set[tuple[str, str | None]] = set()
     for node in nodes:
@@ -292,9 +292,9 @@ def read_indicators(nodes: list[LexborNode], page_url: str) -> list[IndicatorIte
             href = anchor.attributes.get("href") or ""
             if "/indicators/" not in urlsplit(href).path:
                 continue
-            name: str | None = inline_text(anchor)
+            name: str | None = inline_text(index, anchor)
             if not name or vocab.label_field(name) == vocab.CHROME:
-                name = _card_heading(anchor)
+                name = _card_heading(index, anchor)
             if name:
                 key = (name, absolute(page_url, href))
                 if key not in seen:
@@ -302,40 +302,40 @@ def read_indicators(nodes: list[LexborNode], page_url: str) -> list[IndicatorIte
                     found.append({"name": name, "url": key[1]})
         headings = [node] if node.tag in HEADING_TAGS else [h for h in node.traverse() if h.tag in HEADING_TAGS]
         for heading in headings:
-            name = inline_text(heading)
+            name = inline_text(index, heading)
             if name and not any(f["name"] == name for f in found) and vocab.label_field(name) is None:
                 found.append({"name": name, "url": None})
                 seen.add((name, None))
     return found
 
 
-def _card_heading(anchor: LexborNode) -> str | None:
+def _card_heading(index: PageIndex, anchor: LexborNode) -> str | None:
     parent = anchor.parent
     for _ in range(6):
         if parent is None:
             return None
         heading = next((h for h in parent.traverse() if h.tag in HEADING_TAGS), None)
         if heading is not None:
-            return inline_text(heading) or None
+            return inline_text(index, heading) or None
         parent = parent.parent
     return None
 
 
-def read_links(nodes: list[LexborNode], page_url: str) -> list[LinkItem]:
+def read_links(index: PageIndex, nodes: list[LexborNode], page_url: str) -> list[LinkItem]:
     links: list[LinkItem] = []
     for node in nodes:
         if node.tag == "-text":
             continue
         for anchor in [node] if node.tag == "a" else node.css("a[href]"):
             href = (anchor.attributes.get("href") or "").strip()
-            title = inline_text(anchor)
+            title = inline_text(index, anchor)
             if href and title and not href.startswith(("javascript:", "#")):
                 links.append({"title": title, "url": absolute(page_url, href)})
     return links
 
 
 # --- status updates -----------------------------------------------------------------------------------------
-def read_status_updates(nodes: list[LexborNode], language: str) -> list[UpdateItem]:
+def read_status_updates(index: PageIndex, nodes: list[LexborNode], language: str) -> list[UpdateItem]:
     updates: list[UpdateItem] = []
     titles = [h for node in nodes if node.tag != "-text" for h in node.traverse() if h.tag in HEADING_TAGS]
     title_ids = {h.mem_id for h in titles}
@@ -355,9 +355,9 @@ def read_status_updates(nodes: list[LexborNode], language: str) -> list[UpdateIt
         date_text = ""
         if time_node is not None:
             day = parse_day(time_node.attributes.get("datetime") or "", language)
-            date_text = inline_text(time_node)
+            date_text = inline_text(index, time_node)
             day = day or parse_day(date_text, language)
-        before, after = _split_around(container, heading)
+        before, after = _split_around(index, container, heading)
         before_text = clean_inline(" ".join(before).replace(date_text, " ")) if date_text else clean_inline(
             " ".join(before)
         )
@@ -370,7 +370,7 @@ def read_status_updates(nodes: list[LexborNode], language: str) -> list[UpdateIt
         updates.append({
             "date": day,
             "author": author,
-            "title": inline_text(heading),
+            "title": inline_text(index, heading),
             "body": clean_block("\n\n".join(after)) or None,
         })
     return updates

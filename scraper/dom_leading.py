@@ -7,7 +7,7 @@ from selectolax.lexbor import LexborNode
 from schemas import vocab
 from schemas.text import clean_inline
 from scraper import dom_items
-from scraper.html_text import block_text
+from scraper.index_text import block_text
 from scraper.page_index import PageIndex, Section
 from scraper.parse_categories import is_category_href
 from scraper.parse_layers import Shown
@@ -22,15 +22,15 @@ def leading_description(
     "Tietoja päivitetty" line, not across into the sidebar column (the earliest V1 layout can put that line right
     after the description column when there is no official description). Sub-headings inside it stay in it."""
     h1_entry = index.index_of(h1)
-    start = index.entries[h1_entry].end
+    start = index.ends[h1_entry]
     limit = min((s.heading.entry for s in sections if s.heading.field is not None and s.heading.entry > start),
-                default=len(index.entries))
+                default=len(index.nodes))
     if updated_line is not None and updated_line >= start:
         limit = min(limit, updated_line)
     skip: set[int] = set()
     first: int | None = None
     for k in range(start, limit):
-        node = index.entries[k].node
+        node = index.nodes[k]
         if node.tag != "-text":
             classes = (node.attributes.get("class") or "").split()
             href = node.attributes.get("href") or ""
@@ -42,41 +42,41 @@ def leading_description(
             first = k
     if first is None:
         return None
-    block = index.entries[first].parent
+    block = index.parents[first]
     while True:
-        parent = index.entries[block].parent
-        if parent < 0 or parent <= h1_entry or index.entries[parent].end > limit:
+        parent = index.parents[block]
+        if parent < 0 or parent <= h1_entry or index.ends[parent] > limit:
             break
         block = parent
-    nodes = [index.entries[block].node]
+    nodes = [index.nodes[block]]
     sibling = nodes[0].next
     while sibling is not None:
         entry = index.by_id.get(sibling.mem_id)
-        if entry is not None and index.entries[entry].end > limit:
+        if entry is not None and index.ends[entry] > limit:
             break
         if entry is not None:  # comments and skipped tags are not in the index
             nodes.append(sibling)
         sibling = sibling.next
     paragraphs = []
     for node in nodes:
-        text = block_text(node, frozenset(skip)) if node.tag != "-text" else clean_inline(node.text_content or "")
+        text = block_text(index, node, frozenset(skip)) if node.tag != "-text" else clean_inline(node.text_content or "")
         paragraphs += [para for para in text.split("\n\n") if _is_prose(clean_inline(para))]
     if not paragraphs:
         return None
     shown.description = "\n\n".join(paragraphs)
     shown.description_links = dom_items.read_links(
-        [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
+        index, [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
     )
     last = next((index.by_id[n.mem_id] for n in reversed(nodes) if n.mem_id in index.by_id), block)
-    return index.entries[block].start, index.entries[last].end
+    return block, index.ends[last]
 
 
 def _inside(index: PageIndex, k: int, skip: set[int]) -> bool:
-    parent = index.entries[k].parent
+    parent = index.parents[k]
     while parent >= 0:
-        if index.entries[parent].node.mem_id in skip:
+        if index.nodes[parent].mem_id in skip:
             return True
-        parent = index.entries[parent].parent
+        parent = index.parents[parent]
     return False
 
 

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborNode
 
 from schemas import vocab
 from schemas.text import clean_inline
-from scraper.html_text import block_text, inline_text
+from scraper.index_text import block_text, inline_text
 from scraper.page_index import PageIndex, Section
 from scraper.parse_layers import Shown
 
@@ -21,7 +21,7 @@ PERCENT = re.compile(r"(\d{1,3})\s*%")
 _STATUS_CLASS = re.compile(r"^bg-([a-z_]+)$")
 
 
-def read_status(nodes: list[LexborNode], shown: Shown, completion_only: bool = False) -> str | None:
+def read_status(index: PageIndex, nodes: list[LexborNode], shown: Shown, completion_only: bool = False) -> str | None:
     """Status label, identifier, phase and percent of an "Eteneminen" or "Valmistumisaste" block; returns a note
     shown under the badge (V3 `manualStatusReason`), which is no status.
 
@@ -36,17 +36,17 @@ def read_status(nodes: list[LexborNode], shown: Shown, completion_only: bool = F
             continue
         for el in [node, *node.css("*")]:
             if "progress" in (el.attributes.get("class") or "").split() or el.attributes.get("role") == "progressbar":
-                bar_texts.update(clean_inline(p) for p in block_text(el).split("\n") if clean_inline(p))
+                bar_texts.update(clean_inline(p) for p in block_text(index, el).split("\n") if clean_inline(p))
             for cls in (el.attributes.get("class") or "").split():
                 match = _STATUS_CLASS.match(cls)
                 if match and match.group(1) in vocab.KNOWN_STATUS_IDENTIFIERS and identifier is None:
                     identifier = match.group(1)
             if el.tag in ("ul", "ol"):
                 phase_lists.add(el.mem_id)
-                active_phase = active_item(el) or active_phase
+                active_phase = active_item(index, el) or active_phase
     lines: list[str] = []
     for node in nodes:
-        text = block_text(node, frozenset(phase_lists)) if node.tag != "-text" else clean_inline(node.text_content or "")
+        text = block_text(index, node, frozenset(phase_lists)) if node.tag != "-text" else clean_inline(node.text_content or "")
         lines.extend(clean_inline(p) for p in text.split("\n") if clean_inline(p))
     label = None
     notes: list[str] = []
@@ -81,20 +81,20 @@ def may_be_status(line: str) -> bool:
     return len(line) <= 50 and not line.rstrip().endswith((".", "!", "?", ":"))
 
 
-def active_item(list_node: LexborNode) -> str | None:
+def active_item(index: PageIndex, list_node: LexborNode) -> str | None:
     for li in list_node.css("li"):
         current = li.attributes.get("aria-current")
         classes = (li.attributes.get("class") or "").split()
         if (current and current != "false") or "active" in classes or "current" in classes:
-            return inline_text(li) or None
+            return inline_text(index, li) or None
     return None
 
 
 def phase_after(index: PageIndex, section: Section, shown: Shown) -> None:
     """V3 puts the phase timeline in a card of its own right after the "Eteneminen" block, under no heading."""
-    following = min((h.entry for h in index.headings if h.entry >= section.end), default=len(index.entries))
+    following = min((h.entry for h in index.headings if h.entry >= section.end), default=len(index.nodes))
     for node in index.elements_in(section.end, following, frozenset({"ul", "ol"})):
-        phase = active_item(node)
+        phase = active_item(index, node)
         if phase:
             shown.implementation_phase = phase
             return

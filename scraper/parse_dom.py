@@ -19,7 +19,8 @@ from scraper import dom_items
 from scraper.dom_infer import infer_renamed_headings
 from scraper.dom_leading import leading_description
 from scraper.dom_status import PERCENT, phase_after, read_status
-from scraper.html_text import any_text, block_text, inline_text, inside_anchor, nodes_block_text
+from scraper.html_text import any_text, inside_anchor
+from scraper.index_text import block_text, inline_text, nodes_block_text
 from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
 from scraper.parse_categories import category_type_key
 from scraper.parse_layers import CategoryBlock, Embedded, Shown, ShownCategory, TaskItem
@@ -58,7 +59,7 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: Embedded
     infer_renamed_headings(index, embedded or Embedded())
     h1 = _title_heading(index)
     if h1 is not None:
-        _identifier_and_name(h1, url, result)
+        _identifier_and_name(index, h1, url, result)
     _updated_at(index, language, result)
     sections = _sections(index, h1)
     claimed: list[tuple[int, int]] = []
@@ -118,14 +119,14 @@ def _in_rich_text(node: LexborNode) -> bool:
 def _title_heading(index: PageIndex) -> LexborNode | None:
     for heading in index.headings:
         if heading.level == 1 and heading.field != vocab.CHROME:
-            return index.entries[heading.entry].node
+            return index.nodes[heading.entry]
     return None
 
 
-def _identifier_and_name(h1: LexborNode, url: str, result: DomResult) -> None:
+def _identifier_and_name(index: PageIndex, h1: LexborNode, url: str, result: DomResult) -> None:
     pieces: list[str] = []
     for child in h1.iter(include_text=True):
-        text = clean_inline(child.text_content or "") if child.tag == "-text" else inline_text(child)
+        text = clean_inline(child.text_content or "") if child.tag == "-text" else inline_text(index, child)
         if text:
             pieces.append(text)
     location = action_location(url)
@@ -147,21 +148,17 @@ def _identifier_and_name(h1: LexborNode, url: str, result: DomResult) -> None:
 
 
 def _updated_at(index: PageIndex, language: str, result: DomResult) -> None:
-    for entry in index.entries:
-        node = entry.node
-        if node.tag != "-text":
-            continue
-        raw = node.text_content or ""
+    for k, raw in enumerate(index.texts):
         if "ivitetty" not in raw and "pdat" not in raw:  # cheap filter before cleaning every text of the page
             continue
         text = clean_inline(raw).casefold()
         if not any(text.startswith(prefix) for prefix in vocab.UPDATED_PREFIXES):
             continue
-        parent = node.parent
+        parent = index.nodes[k].parent
         for _ in range(3):
             if parent is None:
                 break
-            shown = inline_text(parent)
+            shown = inline_text(index, parent)
             day = parse_day(shown, language)
             if day is not None:
                 result.shown.updated_at = day
@@ -175,16 +172,40 @@ def _updated_at(index: PageIndex, language: str, result: DomResult) -> None:
 def _sections(index: PageIndex, h1: LexborNode | None) -> list[Section]:
     out = []
     for heading in index.headings:
-        node = index.entries[heading.entry].node
+        node = index.nodes[heading.entry]
         if h1 is not None and node.mem_id == h1.mem_id:
             continue
-        if _in_page_furniture(node):
+        if _in_page_furniture(index, heading.entry):
             continue
         out.append(index.section(heading))
     return out
 
 
-def _in_page_furniture(node: LexborNode) -> bool:
+def _in_page_furniture(index: PageIndex, k: int) -> bool:
+    """Whether an ancestor of entry k is a footer or navigation; answers are kept per entry (headings share
+    ancestors), and the climb is a loop, so that no nesting depth can exhaust the stack."""
+    climbed: list[int] = []
+    found: object = None
+    while True:
+        known = index.memo("furniture", k)
+        if isinstance(known, bool):
+            found = known
+            break
+        climbed.append(k)
+        parent = index.parents[k]
+        if parent < 0:
+            found = _furniture_above(index.nodes[k])
+            break
+        if index.tags[parent] in ("footer", "nav") or index.attrs(parent).get("role") in ("navigation", "contentinfo"):
+            found = True
+            break
+        k = parent
+    for entry in climbed:
+        index.remember("furniture", entry, found)
+    return bool(found)
+
+
+def _furniture_above(node: LexborNode) -> bool:
     parent = node.parent
     while parent is not None:
         if parent.tag in ("footer", "nav") or parent.attributes.get("role") in ("navigation", "contentinfo"):
@@ -196,19 +217,19 @@ def _in_page_furniture(node: LexborNode) -> bool:
 def _read_section(index: PageIndex, section: Section, url: str, language: str, result: DomResult) -> None:
     name = section.heading.field
     nodes = index.nodes_in(section.start, section.end)
-    text = nodes_block_text(nodes)
+    text = nodes_block_text(index, nodes)
     empty = text.casefold() in vocab.EMPTY_MARKERS or not text
     shown = result.shown
     if name == "description":
         shown.description = text
-        shown.description_links = dom_items.read_links(nodes, url)
+        shown.description_links = dom_items.read_links(index, nodes, url)
     elif name == "lead":
         shown.lead = text or None
-        shown.lead_links = dom_items.read_links(nodes, url)
+        shown.lead_links = dom_items.read_links(index, nodes, url)
     elif name == "official_description":
-        _official(nodes, shown)
+        _official(index, nodes, shown)
     elif name in ("status", "completion"):
-        note = read_status(nodes, shown, completion_only=name == "completion")
+        note = read_status(index, nodes, shown, completion_only=name == "completion")
         if name == "status" and shown.implementation_phase is None:
             phase_after(index, section, shown)
         if note:  # V3 manualStatusReason: a paragraph under the badge, kept under the heading it stands under
@@ -222,15 +243,15 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
         value = re.sub(r"\s+(vaikutus|impact|påverkan)$", "", value, flags=re.I)
         shown.impact = value or None
     elif name == "responsible_organizations":
-        shown.responsible_organizations = [] if empty else dom_items.read_organizations(nodes)
+        shown.responsible_organizations = [] if empty else dom_items.read_organizations(index, nodes)
     elif name == "contact_persons":
-        shown.contact_persons = [] if empty else dom_items.read_contacts(nodes)
+        shown.contact_persons = [] if empty else dom_items.read_contacts(index, nodes)
     elif name == "indicators":
-        shown.indicators = [] if empty else dom_items.read_indicators(nodes, url)
+        shown.indicators = [] if empty else dom_items.read_indicators(index, nodes, url)
     elif name == "links":
-        shown.links = dom_items.read_links(nodes, url)
+        shown.links = dom_items.read_links(index, nodes, url)
     elif name == "status_updates":
-        shown.status_updates = dom_items.read_status_updates(nodes, language)
+        shown.status_updates = dom_items.read_status_updates(index, nodes, language)
     elif name == "tasks":
         if shown.tasks is None:
             shown.tasks = []
@@ -240,14 +261,14 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
             shown.updated_at = day
 
 
-def _official(nodes: list[LexborNode], shown: Shown) -> None:
+def _official(index: PageIndex, nodes: list[LexborNode], shown: Shown) -> None:
     skip: set[int] = set()
     label = source = None
     for node in nodes:
         if node.tag == "-text":
             continue
         for cand in [node, *node.css("strong, b, small, p, div, span")]:
-            text = inline_text(cand)
+            text = inline_text(index, cand)
             lowered = text.casefold()
             if label is None and cand.tag in ("strong", "b", "p", "div", "span") and any(
                 lowered == p or lowered == p + ":" for p in vocab.OFFICIAL_LABEL_PREFIXES
@@ -263,13 +284,13 @@ def _official(nodes: list[LexborNode], shown: Shown) -> None:
             ):
                 source = text
                 skip.add(cand.mem_id)
-    shown.official_description = _without(nodes, frozenset(skip))
+    shown.official_description = _without(index, nodes, frozenset(skip))
     shown.official_description_label = label
     shown.official_description_source = source
 
 
-def _without(nodes: list[LexborNode], skip: frozenset[int]) -> str:
-    return "\n\n".join(p for p in (block_text(n, skip) if n.tag != "-text" else clean_inline(n.text_content or "")
+def _without(index: PageIndex, nodes: list[LexborNode], skip: frozenset[int]) -> str:
+    return "\n\n".join(p for p in (block_text(index, n, skip) if n.tag != "-text" else clean_inline(n.text_content or "")
                                    for n in nodes) if p)
 
 
@@ -285,7 +306,7 @@ def _task_groups(
             continue
         grouped = shown = True
         for li in dom_items.top_most(index.nodes_in(section.start, section.end), "li"):
-            task = dom_items.read_task(li, state, language)
+            task = dom_items.read_task(index, li, state, language)
             if task:
                 tasks.append(task)
     span = next(((s.start, s.end) for s in reversed(sections) if s.heading.field == "tasks"), None)
@@ -294,7 +315,7 @@ def _task_groups(
             match = _LI_STATE.search(li.attributes.get("class") or "")
             raw = (match.group(1) if match else "").upper()
             state = {"COMPLETED": "done", "IN_PROGRESS": "in_progress"}.get(raw, "todo")
-            task = dom_items.read_task(li, state, language)
+            task = dom_items.read_task(index, li, state, language)
             if task:
                 tasks.append(task)
     if shown:
@@ -304,16 +325,18 @@ def _task_groups(
 def _categories(index: PageIndex, sections: list[Section], result: DomResult) -> None:
     """Breadcrumb links and V1 hero badges before the first labelled block; category-type blocks in the aside."""
     first_section = min((s.heading.entry for s in sections if s.heading.field not in (None, vocab.CHROME)),
-                        default=len(index.entries))
+                        default=len(index.nodes))
     shown = result.shown.categories
-    for entry in index.entries[:first_section]:
-        node = entry.node
-        if node.tag == "a":
-            key = category_type_key(node.attributes.get("href") or "")
+    for k, tag in enumerate(index.tags[:first_section]):
+        if tag == "-text":
+            continue
+        node = index.nodes[k]
+        if tag == "a":
+            key = category_type_key(index.attrs(k).get("href") or "")
             if key is not None:
-                shown.crumbs.append(ShownCategory(inline_text(node), key))
-        elif node.tag != "-text" and "badge" in (node.attributes.get("class") or "").split():
-            text = inline_text(node)
+                shown.crumbs.append(ShownCategory(inline_text(index, node), key))
+        elif "badge" in index.classes(k):
+            text = inline_text(index, node)
             if text and not inside_anchor(node) and vocab.label_field(text) != vocab.CHROME:
                 shown.crumbs.append(ShownCategory(text, None))
     for section in sections:
@@ -323,7 +346,7 @@ def _categories(index: PageIndex, sections: list[Section], result: DomResult) ->
         anchors = [a for n in nodes if n.tag != "-text" for a in ([n] if n.tag == "a" else n.css("a[href]"))]
         keys = [category_type_key(a.attributes.get("href") or "") for a in anchors]
         if anchors and all(k is not None for k in keys):
-            values = [ShownCategory(inline_text(a), k) for a, k in zip(anchors, keys, strict=True)]
+            values = [ShownCategory(inline_text(index, a), k) for a, k in zip(anchors, keys, strict=True)]
             shown.blocks.append(CategoryBlock(section.heading.text, values))
 
 
@@ -332,13 +355,13 @@ def _bold_lead(
 ) -> None:
     """V2 printed the lead paragraph as a bare `<strong>` block with no heading, after the hero and before the
     (hidden-headed) description: a block of its own that is all bold, outside every labelled section."""
-    start = index.entries[index.index_of(h1)].end
+    start = index.ends[index.index_of(h1)]
     end = next((s.heading.entry for s in sections if s.heading.field == "description" and s.heading.entry > start), None)
     if end is None:
         return
     status = {(s.heading.entry, s.end): s.heading.text for s in sections if s.heading.field in ("status", "completion")}
     for k in range(start, end):
-        node = index.entries[k].node
+        node = index.nodes[k]
         if node.tag not in ("strong", "b") or node.css_first("a") is not None:
             continue
         # a flat V2 layout runs the "Eteneminen" section on into the lead: the lead may lie in a status range
@@ -346,12 +369,12 @@ def _bold_lead(
         if any(span not in status for span in inside):
             continue
         parent = node.parent
-        text = inline_text(node)
-        if parent is None or not text or _in_page_furniture(node) or inline_text(parent) != text:
+        text = inline_text(index, node)
+        if parent is None or not text or _in_page_furniture(index, k) or inline_text(index, parent) != text:
             continue
         if vocab.label_field(text) is not None or PERCENT.search(text):
             continue
-        result.shown.lead = lead = block_text(node) or text
+        result.shown.lead = lead = block_text(index, node) or text
         result.shown.lead_links = []
         for span in inside:
             note = result.extra_sections.pop(status[span], "")

@@ -18,7 +18,8 @@ from typing import Any
 import duckdb
 
 from schemas.errors import UsageError
-from snapshots.report_read import resolve_when
+from snapshots.change_model import RunInfo
+from snapshots.report_read import get_run, list_runs, resolve_when
 
 #: The tables (applied by the archive's migration list, `snapshots.schema`).
 TABLES = [
@@ -136,20 +137,17 @@ def runs_to_verify(con: duckdb.DuckDBPyConnection, when: str | None, site: str |
     """The run WHEN names, or the last complete run of each plan (site, base path, language)."""
     if when is not None:
         return [resolve_when(con, when, site).id]
-    sql = ("SELECT id FROM runs WHERE outcome = 'complete'" + (" AND site = ?" if site else "")
-           + " QUALIFY row_number() OVER (PARTITION BY site, plan_path, language ORDER BY started_at DESC, id DESC)"
-           " = 1 ORDER BY site, plan_path, language")
-    ids = [int(r[0]) for r in con.execute(sql, [site] if site else []).fetchall()]
-    if not ids:
+    last: dict[tuple[str, str, str], int] = {}
+    for run in list_runs(con, site):  # oldest first: the last complete run of a plan is the one left standing
+        if run.complete:
+            last[(run.site, run.plan_path, run.language or "")] = run.id
+    if not last:
         raise UsageError("no complete run to verify" + (f" of {site}" if site else "") + " (crawl first)")
-    return ids
+    return [last[plan] for plan in sorted(last)]
 
 
 def load_run(con: duckdb.DuckDBPyConnection, run_id: int) -> RunSnapshot:
-    row = con.execute("SELECT site, plan_path, language, start_url, started_at, outcome FROM runs WHERE id = ?",
-                      [run_id]).fetchone()
-    if row is None:
-        raise UsageError(f"no run {run_id} in the archive")
+    run = get_run(con, run_id)
     rows = con.execute(
         "SELECT o.identifier, o.url, v.record, o.front_end, o.page_id FROM observations o"
         " JOIN action_versions v ON v.id = o.version_id"
@@ -167,7 +165,15 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: int) -> RunSnapshot:
         lower = {str(k).lower(): v for k, v in json.loads(headers or "{}").items()}
         plan_identifier = str(lower.get("x-plan-identifier") or "") or None
     page_ids = [r.page_id for r in records.values() if r.page_id is not None]
-    return RunSnapshot(run_id, row[0], row[1], row[2], row[3], row[4], row[5], records, plan_identifier, page_ids)
+    return RunSnapshot(run_id, run.site, run.plan_path, run.language or "", run.start_url or "",
+                       _started(run), run.outcome, records, plan_identifier, page_ids)
+
+
+def _started(run: RunInfo) -> dt.datetime:
+    """`runs.started_at` is NOT NULL; RunInfo allows None only for the runs a renderer makes by hand."""
+    if run.started_at is None:
+        raise UsageError(f"run {run.id} has no start time")
+    return run.started_at
 
 
 def store_verification(con: duckdb.DuckDBPyConnection, v: Verification) -> int:

@@ -8,6 +8,7 @@ import datetime as dt
 import duckdb
 
 from schemas.errors import UsageError
+from snapshots.report_read import get_run
 from snapshots.when import parse_when
 
 
@@ -17,11 +18,7 @@ def _cutoff(con: duckdb.DuckDBPyConnection, at: str | None) -> dt.datetime | Non
         return None
     point = parse_when(at)
     if isinstance(point, int):
-        row = con.execute("SELECT started_at FROM runs WHERE id = ?", [point]).fetchone()
-        if row is None:
-            raise UsageError(f"no run {point} in the archive")
-        started: dt.datetime = row[0]
-        return started
+        return get_run(con, point).started_at
     return point
 
 

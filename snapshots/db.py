@@ -160,3 +160,13 @@ def connect_write(db: Path, retry_seconds: float = WRITE_RETRY_SECONDS) -> duckd
     if not db.exists() and not os.access(db.parent if str(db.parent) else Path("."), os.W_OK):
         raise ArchiveError(f"cannot create {db}: the directory is not writable")
     return _retry(db, retry_seconds, lambda: duckdb.connect(str(db)), writing=True)
+
+
+def fsync_dir(path: Path) -> None:
+    """Sync a directory after a rename into it: until then a crash may leave the old name (POSIX makes the rename
+    atomic, not durable). Compaction and the CI's archive store both replace the archive file this way."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

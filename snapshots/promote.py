@@ -20,7 +20,7 @@ from typing import Protocol
 import duckdb
 
 from schemas.errors import ArchiveError
-from snapshots.db import WriteLock, connect_read, connect_write
+from snapshots.db import WriteLock, connect_read, connect_write, fsync_dir
 from snapshots.schema import migrate
 
 
@@ -75,7 +75,7 @@ class LocalDirBackend:
         if self.archive.exists():
             os.replace(self.archive, self.previous)
         os.replace(incoming, self.archive)
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         return str(self.archive)
 
 
@@ -110,14 +110,6 @@ def _copy_durably(src: Path, dest: Path) -> None:
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, dest)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def copy_archive(src: Path, dest: Path) -> None:

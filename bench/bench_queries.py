@@ -22,8 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb
 import query_suites as q
-from bench_storage import add_churn_args
-from churn_build import build
+from bench_storage import add_churn_args, build_from
 from timing import median_ms, ratio, table
 
 
@@ -32,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     add_churn_args(ap)
     ap.add_argument("--repeats", type=int, default=7)
     args = ap.parse_args(argv)
-    built = build(args.out, args.actions, args.days, args.seed, args.fresh)
+    built = build_from(args)
     repo = q.GitRepo(built.git)
     con = duckdb.connect(str(built.db), read_only=True)
     try:

@@ -1,9 +1,11 @@
 """Build, once, everything the storage and query benchmarks measure: vahti's archive and the baselines, all fed
-by the same churn generator through one TeeWriter, under bench/out/ (or a directory given), and reused by a later
-run with the same parameters.
+by the same churn through one TeeWriter, under bench/out/churn (or a directory given), and reused by a later run
+with the same parameters.
 
-The generator is bench/churn.py's (owned by the archive's engineers): a seeded plan of N actions crawled daily
-for D days, a few percent of the actions changing each day, written through the archive interface.
+The churn is bench/churn.py's: the replica's V3 plan crawled daily for D days. Half way through the year the
+build stops for a moment and keeps a copy of vahti's archive and of the git-scraping repository (`mid/`): the
+storage benchmark measures what the second half of the year added, so that fixed per-table blocks and the first
+crawl's whole pages do not count as growth.
 """
 
 from __future__ import annotations
@@ -19,15 +21,15 @@ import storage_baselines as sb
 
 from snapshots.store import open_writer
 
-RECORD_TABLES = ("schema_version", "runs", "observations", "action_versions", "action_changes")
-#: schema 4 keeps bodies in two tables (`bodies` is a view over them); an older archive has the table `bodies`
-PAGE_TABLES = ("pages", "body_wholes", "body_deltas", "bodies")
+#: how many days of the per-run WARC are written: V3 pages are never byte-identical, so a WARC per run can
+#: revisit nothing and would take about 3 MB a day; the rest of the year is scaled from this sample
+WARC_SAMPLE_DAYS = 14
 
 
 @dataclass
 class Built:
     root: str
-    actions: int
+    plan: str
     days: int
     seed: int
     seconds: float
@@ -35,7 +37,11 @@ class Built:
     pages: int
     warc_responses: int
     warc_revisits: int
+    warc_days: int
+    actions: int  # action pages crawled on the first day
+    mid_day: int  # the day after which `mid/` was kept
     site: str = ""
+    cap: int = 0  # only the first N actions of the chain (0: all)
 
     @property
     def db(self) -> Path:
@@ -45,68 +51,53 @@ class Built:
     def git(self) -> Path:
         return Path(self.root) / "git"
 
+    @property
+    def mid(self) -> Path:
+        return Path(self.root) / "mid"
 
-def drive(writer: sb.TeeWriter, actions: int, days: int, seed: int) -> None:
-    """Feed the churn generator's runs into `writer` (bench/churn.py's entry point)."""
+
+def build(root: Path, plan: str, days: int, seed: int, fresh: bool = False, cap: int = 0) -> Built:
     import churn  # bench/churn.py
 
-    churn.write_churn(writer, churn.generate(actions=actions, days=days, seed=seed))
-
-
-def build(root: Path, actions: int, days: int, seed: int, fresh: bool = False) -> Built:
     stamp = root / "built.json"
     if stamp.exists() and not fresh:
-        built = Built(**json.loads(stamp.read_text()))
-        if (built.actions, built.days, built.seed) == (actions, days, seed) and built.db.exists():
+        try:
+            built = Built(**json.loads(stamp.read_text()))
+        except TypeError:
+            built = None  # a build of an older layout
+        if built is not None and (built.plan, built.days, built.seed, built.cap) == (plan, days, seed, cap) \
+                and built.db.exists():
             return built
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
+    warc = sb.WarcDaily(root / "warc", sample_days=min(days, WARC_SAMPLE_DAYS))
+    git = sb.GitScrape(root / "git")
     baselines: list[sb.Baseline] = [sb.JsonSnapshots(root / "json", compress=False),
-                                    sb.JsonSnapshots(root / "json-gz", compress=True),
-                                    sb.GitScrape(root / "git"), sb.WarcDaily(root / "warc")]
+                                    sb.JsonSnapshots(root / "json-gz", compress=True), git, warc]
+    mid_day = days // 2
+    first_day_actions = 0
     start = time.perf_counter()
     with open_writer(root / "vahti.duckdb") as archive:
         tee = sb.TeeWriter(archive, baselines)
-        drive(tee, actions, days, seed)
+        generated = churn.generate(plan, days, seed, actions=cap or None)
+        for half in (range(mid_day), range(mid_day, days)):
+            with archive.bulk():
+                for _, day in zip(half, generated, strict=False):
+                    first_day_actions = first_day_actions or len(day.fetches)
+                    churn.write_day(tee, day)
+            if half.start == 0:
+                archive.con().execute("CHECKPOINT")
+                (root / "mid").mkdir()
+                shutil.copy(root / "vahti.duckdb", root / "mid" / "vahti.duckdb")
+                shutil.copytree(root / "git", root / "mid" / "git", symlinks=True)
     seconds = time.perf_counter() - start
-    warc = baselines[3]
-    assert isinstance(warc, sb.WarcDaily)
     con = duckdb.connect(str(root / "vahti.duckdb"), read_only=True)
     try:
         row = con.execute("SELECT site FROM runs LIMIT 1").fetchone()
     finally:
         con.close()
-    built = Built(str(root), actions, days, seed, seconds, tee.raw_bytes, tee.pages, warc.responses, warc.revisits,
-                  site=row[0] if row else "")
+    built = Built(str(root), plan, days, seed, seconds, tee.raw_bytes, tee.pages, warc.responses, warc.revisits,
+                  warc.sample_days, first_day_actions, mid_day, site=row[0] if row else "", cap=cap)
     stamp.write_text(json.dumps(asdict(built)))
     return built
-
-
-def split_sizes(db: Path, work: Path) -> dict[str, int]:
-    """Bytes of vahti's records alone, raw pages alone, and both: each set of tables copied into a fresh DuckDB
-    file and checkpointed, so that each figure is a real file a user could keep on its own."""
-    out = {"together": _checkpointed_copy(db, work / "together.duckdb", RECORD_TABLES + PAGE_TABLES)}
-    out["records"] = _checkpointed_copy(db, work / "records.duckdb", RECORD_TABLES)
-    out["raw pages"] = _checkpointed_copy(db, work / "pages.duckdb", PAGE_TABLES)
-    out["archive file as written"] = db.stat().st_size + sum(p.stat().st_size for p in db.parent.glob(db.name + ".wal"))
-    return out
-
-
-def _checkpointed_copy(src: Path, dst: Path, tables: tuple[str, ...]) -> int:
-    dst.unlink(missing_ok=True)
-    con = duckdb.connect(str(dst))
-    try:
-        con.execute(f"ATTACH '{src}' AS src (READ_ONLY)")
-        present = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'src'").fetchall()}
-        for table in tables:
-            if table in present:
-                con.execute(f"CREATE TABLE main.{table} AS SELECT * FROM src.{table}")
-        con.execute("DETACH src")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    size = dst.stat().st_size
-    dst.unlink()
-    return size

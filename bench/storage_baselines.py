@@ -131,8 +131,12 @@ class GitScrape(Baseline):
 
 
 class WarcDaily(Baseline):
-    def __init__(self, root: Path) -> None:
+    """`sample_days`: write only the first N runs (the benchmark scales the rest of the year from them)."""
+
+    def __init__(self, root: Path, sample_days: int | None = None) -> None:
         super().__init__(root)
+        self.sample_days = sample_days
+        self.runs = 0
         self.last: dict[str, tuple[str, str]] = {}  # url -> (payload digest, WARC-Date of its response record)
         self.out: BytesIO | None = None
         self.writer: WARCWriter | None = None
@@ -140,6 +144,9 @@ class WarcDaily(Baseline):
 
     def begin(self, run_id: int, started_at: dt.datetime) -> None:
         super().begin(run_id, started_at)
+        self.runs += 1
+        if self.sample_days is not None and self.runs > self.sample_days:
+            return
         self.out = BytesIO()
         self.writer = WARCWriter(self.out, gzip=True)
 

@@ -102,7 +102,7 @@ def reclassify(con: duckdb.DuckDBPyConnection, site: str | None = None) -> int:
     ]
     ids: list[int] = []
     causes: list[str] = []
-    meanings: list[str] = []
+    meanings: list[str | None] = []
     changes: list[list[Any]] = []
     previous: _Version | None = None
     known: dict[str, Any] | None = None
@@ -121,6 +121,11 @@ def reclassify(con: duckdb.DuckDBPyConnection, site: str | None = None) -> int:
                                 as_json(version.record.get(name)), version.first_run, version.valid_from,
                                 decision.cause, previous.id, version.id])
         previous, known = version, decision.known
+    newest: dict[tuple[str, str, str, str], int] = {}
+    for version in versions:
+        newest[version.key] = max(version.id, newest.get(version.key, version.id))
+    kept = set(newest.values())  # the known meaning is kept where the writer reads it (snapshots/schema.py, v6)
+    meanings = [m if i in kept else None for i, m in zip(ids, meanings, strict=True)]
     if ids:
         con.execute(
             "UPDATE action_versions SET cause = u.cause, meaning = u.meaning"

@@ -5,7 +5,9 @@ DuckDB never gives a file's free blocks back to the disk: every checkpoint of a 
 get in) leaves some behind, and an upgrade that rebuilds a table frees the old one's. Compaction is the only way
 the file shrinks. It also applies the storage rule of `snapshots.bodies` to bodies stored before it existed: a
 whole body that has a reference of its URL with room becomes a delta against it (bodies already stored as deltas,
-and the whole bodies they depend on, are copied byte for byte).
+and the whole bodies they depend on, are copied byte for byte). And it puts each action's versions next to each
+other (`schema.VERSION_ORDER`): the ZSTD compression of the version tables then stores a version's unchanged
+text for a few bytes, where versions appended day by day sit among other actions' versions.
 
 Safety: it holds the write lock, only reads the archive (after a checkpoint), writes `<archive>.compacting` next
 to it, and replaces the archive with `os.replace` only after every table other than the bodies compares equal row
@@ -30,7 +32,7 @@ import duckdb
 from schemas.errors import ArchiveError
 from snapshots.bodies import CHAIN_LIMIT, DELTA_MAX, BodyReader, PageUnreadable, pack_delta, restore
 from snapshots.db import WriteLock, connect_read, connect_write, fsync_dir
-from snapshots.schema import migrate
+from snapshots.schema import VERSION_ORDER, ZSTD_COLUMNS, migrate
 
 SUFFIX = ".compacting"
 SRC = "vahti_compact_source"  # the archive, attached read-only to the new file's connection
@@ -178,7 +180,8 @@ def _copy(out: duckdb.DuckDBPyConnection, dst: str) -> tuple[int, int]:
     out.execute("BEGIN TRANSACTION")
     for table in _tables(out, SRC):
         if table not in _BODY_TABLES:
-            out.execute(f"INSERT INTO {dst}.{table} SELECT * FROM {SRC}.{table}")
+            order = f" ORDER BY {VERSION_ORDER}" if table in ZSTD_COLUMNS else ""
+            out.execute(f"INSERT INTO {dst}.{table} SELECT * FROM {SRC}.{table}{order}")
     out.execute(f"INSERT INTO {dst}.body_deltas SELECT * FROM {SRC}.body_deltas")
     in_use = dict(out.execute(f"SELECT base, count(*) FROM {SRC}.body_deltas GROUP BY base").fetchall())
     cursor = out.cursor()

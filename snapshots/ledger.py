@@ -58,6 +58,7 @@ class Ledger:
         #: In bulk mode `last_run` moves forward once per run (in end_run), not once per observation.
         self.deferred_last_run = False
         self._pending_ends: list[tuple[int, dt.datetime, int, str | None]] = []
+        self._pending_superseded: list[int] = []
 
     # provided by the writer
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -126,6 +127,8 @@ class Ledger:
                     [self._next_id("action_changes"), *scope, record.identifier, field, as_json(old.get(field)),
                      as_json(new.get(field)), run.id, when, why, latest.version_id, version_id],
                 )
+        if latest is not None:  # its known meaning moved to the new version (snapshots/schema.py, v6)
+            self._superseded(latest.version_id)
         self.scope_versions(scope)[record.identifier] = Latest(
             version_id, record_hash, True, record.url, new, decision.known
         )
@@ -157,8 +160,21 @@ class Ledger:
             [when, run_id, reason, version_id],
         )
 
+    def _superseded(self, version_id: int) -> None:
+        if self.deferred_last_run:
+            self._pending_superseded.append(version_id)
+            return
+        self.con().execute("UPDATE action_versions SET meaning = NULL WHERE id = ?", [version_id])
+
     def _apply_pending_ends(self) -> None:
-        """Bulk mode: every version a run closed, in one statement (after the appenders are flushed)."""
+        """Bulk mode: every version a run closed or superseded, in one statement each (after the appenders are
+        flushed)."""
+        if self._pending_superseded:
+            self.con().execute(
+                "UPDATE action_versions SET meaning = NULL WHERE id IN (SELECT unnest(?::BIGINT[]))",
+                [self._pending_superseded],
+            )
+            self._pending_superseded = []
         if not self._pending_ends:
             return
         ids, whens, runs, reasons = (list(column) for column in zip(*self._pending_ends, strict=True))

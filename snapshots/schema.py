@@ -205,6 +205,54 @@ def _v5(con: duckdb.DuckDBPyConnection) -> None:
     _statements(TABLES)(con)
 
 
+#: Version-table columns stored with DuckDB's ZSTD compression. Consecutive versions of an action repeat almost
+#: all of their text; once `vahti compact` has put each action's versions next to each other, ZSTD stores a
+#: repeat for a few bytes, where the default FSST/dictionary compression stored every version's text again
+#: (measured on the churn year of bench/: 8.9 MB of version tables became 1.8 MB, bench/RESULTS.md).
+ZSTD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "action_versions": ("record", "meaning", "url", "name", "lead", "description", "official_description",
+                        "schedule", "impact", "previous_url", "next_url"),
+    "action_changes": ("old", "new"),
+}
+#: The order `vahti compact` (and migration 6) keeps version rows in: each action's versions together.
+VERSION_ORDER = "site, plan_path, language, identifier, id"
+
+
+def _rebuild_compressed(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Recreate `table` with its ZSTD_COLUMNS compressed, rows in VERSION_ORDER. DuckDB cannot change a
+    column's compression in place, so the table is copied (its views are recreated by the caller)."""
+    columns = con.execute(
+        "SELECT column_name, data_type, is_nullable, column_default FROM duckdb_columns()"
+        " WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?"
+        " ORDER BY column_index",
+        [table],
+    ).fetchall()
+    zstd = set(ZSTD_COLUMNS[table])
+    parts = [
+        f'"{name}" {kind}' + (" USING COMPRESSION zstd" if name in zstd else "")
+        + (f" DEFAULT {default}" if default is not None else "") + ("" if nullable else " NOT NULL")
+        for name, kind, nullable, default in columns
+    ]
+    con.execute(f"CREATE TABLE {table}__new ({', '.join(parts)})")
+    con.execute(f"INSERT INTO {table}__new SELECT * FROM {table} ORDER BY {VERSION_ORDER}")
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
+
+
+def _v6(con: duckdb.DuckDBPyConnection) -> None:
+    """Compact version tables: ZSTD on the long text and JSON columns, and `meaning` only where the writer reads
+    it, on each action's newest version (an older version's known meaning is replayed by
+    `snapshots.causes.reclassify` whenever it is needed again)."""
+    con.execute("DROP VIEW IF EXISTS actions_current")
+    con.execute(
+        "UPDATE action_versions SET meaning = NULL WHERE meaning IS NOT NULL AND id NOT IN ("
+        " SELECT max(id) FROM action_versions GROUP BY site, plan_path, language, identifier)"
+    )
+    for table in ZSTD_COLUMNS:
+        _rebuild_compressed(con, table)
+    con.execute("CREATE VIEW actions_current AS SELECT * FROM action_versions WHERE valid_to IS NULL")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, pages, bodies, observations, action_versions, action_changes", _statements(_V1)),
     Migration(2, "task counts as typed columns of action_versions", _statements(_V2)),
@@ -212,6 +260,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "page bodies as deltas against a whole body of the same URL: body_wholes, body_deltas, view bodies"
                  " with base", _statements(_V4)),
     Migration(5, "verifications, agreement, agreement_actions: each run checked against the plan's API", _v5),
+    Migration(6, "version tables compressed with ZSTD, rows by action; meaning kept on each action's newest version",
+              _v6),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

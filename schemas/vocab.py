@@ -7,6 +7,8 @@ filters, image credits, hidden helper headings) so the parser can tell "a sectio
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from schemas.text import clean_inline
 
 CHROME = "chrome"
@@ -114,14 +116,20 @@ CAUSAL_HEADINGS = ("miten tämä toimenpide vaikuttaa tavoitteeseen?", "miten t�
                    "hur denna åtgärd bidrar till resultatet?", "how this action contributes to the outcome?")
 
 
+@lru_cache(maxsize=8192)  # the same headings and lines recur on every page of a plan
 def label_field(text: str) -> str | None:
     """The field a heading introduces, CHROME for furniture, None when the label is unknown."""
+    if len(text) > _LONGEST_LABEL and text.isascii() and len(" ".join(text.split()).rstrip(":").strip()) > _LONGEST_LABEL:
+        return None  # ASCII text normalises to exactly this, and is no label when longer than every label
     key = clean_inline(text).rstrip(":").strip().casefold()
     if not key:
         return None
     if key in LABELS:
         return LABELS[key]
     return None
+
+
+_LONGEST_LABEL = max(len(label) for label in LABELS)
 
 
 # --- statuses ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 from schemas import vocab
 from schemas.dates import format_fi, parse_iso_day
 from schemas.text import clean_inline
-from scraper.html_text import fragment_links, fragment_text
+from scraper.html_text import fragment_text, fragment_text_and_links
 from scraper.parse_layers import (
     ContactItem,
     Embedded,
@@ -72,8 +72,9 @@ def map_fields(data: dict[str, Any]) -> Embedded:
     lead = data.get("leadParagraph")
     out.lead = fragment_text(lead) or None if isinstance(lead, str) else None
     description = data.get("description")
-    out.description = fragment_text(description) if isinstance(description, str) else None
-    out.description_links = fragment_links(description if isinstance(description, str) else None)
+    out.description, out.description_links = fragment_text_and_links(
+        description if isinstance(description, str) else None
+    )
     official = data.get("officialName")
     out.official_description = fragment_text(official.replace("\n", "<br>")) if isinstance(official, str) else None
     completion = data.get("completion")

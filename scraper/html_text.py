@@ -135,23 +135,28 @@ def any_text(node: LexborNode | None) -> str:
 
 def fragment_text(html: str | None) -> str | None:
     """Text of an HTML fragment from embedded data (descriptions are rich text)."""
-    if html is None:
-        return None
-    if "<" not in html and "&" not in html:
-        return clean_inline(html)  # plain text shown in HTML: a source newline is a space, as a browser shows it
-    tree = LexborHTMLParser(f"<body>{html}</body>")
-    return block_text(tree.body)
+    return fragment_text_and_links(html)[0]
 
 
 def fragment_links(html: str | None) -> list[tuple[str, str]]:
     """(title, href) of every anchor in an HTML fragment."""
-    if not html or "<a" not in html.lower():
-        return []
+    return fragment_text_and_links(html)[1]
+
+
+def fragment_text_and_links(html: str | None) -> tuple[str | None, list[tuple[str, str]]]:
+    """Both readings of one fragment from a single parse: a description needs its text and its links, and a
+    parser built per question cost more than the reading."""
+    if html is None:
+        return None, []
+    wants_links = "<a" in html.lower()
+    if "<" not in html and "&" not in html:
+        return clean_inline(html), []  # plain text shown in HTML: a source newline is a space, as a browser shows it
     tree = LexborHTMLParser(f"<body>{html}</body>")
     found = []
-    for anchor in tree.css("a[href]"):
-        href = (anchor.attributes.get("href") or "").strip()
-        title = inline_text(anchor)
-        if href and title:
-            found.append((title, href))
-    return found
+    if wants_links:
+        for anchor in tree.css("a[href]"):
+            href = (anchor.attributes.get("href") or "").strip()
+            title = inline_text(anchor)
+            if href and title:
+                found.append((title, href))
+    return block_text(tree.body), found

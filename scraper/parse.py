@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from schemas.action import PARSER_VERSION, Action, ParseWarning
 from schemas.text import clean_inline
 from schemas.vocab import NOT_FOUND_TEXT
-from scraper.charsets import PARSER_INPUT, decode
+from scraper.charsets import PARSER_INPUT, decode, to_utf8
 from scraper.embedded_fields import map_fields
 from scraper.parse_categories import resolve as resolve_categories
 from scraper.parse_dom import read_dom
@@ -68,10 +68,11 @@ def parse_action(html: bytes, url: str) -> Action:
 
 def _parse(html: bytes, url: str) -> ParseResult:
     warnings: list[ParseWarning] = []
-    text, charset_warning = decode_html(html)
+    # lexbor reads UTF-8 bytes: a body that already is UTF-8 goes in as it is, never decoded and encoded again
+    utf8, charset_warning = to_utf8(html, PARSER_INPUT)
     if charset_warning:
         warnings.append(ParseWarning(field="page", message=charset_warning))
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(utf8)
     location = action_location(url)
     has_action_root = tree.css_first('[data-testid="action-page"]') is not None
     if not has_action_root and _is_not_found(tree):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from schemas.errors import UsageError
@@ -30,6 +31,7 @@ class ActionLocation:
     kind: str  # "actions" or "action"
 
 
+@lru_cache(maxsize=4096)  # a parse asks about the same few URLs many times; the answer is a pure function
 def site_of(url: str) -> str:
     """Host, with the port when it is not the scheme's default (the replica runs on 127.0.0.1:PORT)."""
     parts = urlsplit(url)
@@ -66,6 +68,7 @@ def split_prefix(prefix: str) -> tuple[str | None, str]:
     return language, ("/" + "/".join(segments)) if segments else ""
 
 
+@lru_cache(maxsize=4096)  # ActionLocation is frozen: sharing one answer is safe
 def action_location(url: str) -> ActionLocation | None:
     """The action an URL points at, or None when it is not an action page URL (lists, indicators, …)."""
     parts = urlsplit(url)

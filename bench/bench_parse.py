@@ -1,11 +1,12 @@
-"""Parse benchmark: vahti's full extraction against the bare Lexbor parse (the floor) and against the same fields
-read with BeautifulSoup over lxml, on the replica's pages of every era, fetched once over HTTP.
+"""Parse benchmark: vahti's full extraction against the bare Lexbor parse (the floor: `LexborHTMLParser(bytes)` and
+nothing read from the tree) and against the same fields read with BeautifulSoup over lxml, on the replica's pages of
+every era, fetched once over HTTP.
 
     bench/.venv/bin/python bench/bench_parse.py            # full run (all 150 pages per era)
     bench/.venv/bin/python bench/bench_parse.py --pages 5 --repeats 1 --scale-pages 2   # smoke size
 
 Prints: the corpus, throughput per era, agreement of the baseline with vahti, peak memory per page, scaling with
-the description length (1×, 10×, 100×), and the ratios last.
+the description length (1×, 10×, 100×), where vahti's time goes (CPU time per parser stage), and the ratios last.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import memory
 import parse_methods
+import parse_profile
 from timing import best_total, ratio, table
 
 from scraper.parse import parse_page
@@ -90,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale-pages", type=int, default=40, help="pages per era and size in the scaling run")
     ap.add_argument("--factors", default="1,10,100", help="description length multipliers")
     ap.add_argument("--memory-pages", type=int, default=20, help="pages per era for tracemalloc peaks")
+    ap.add_argument("--profile-pages", type=int, default=40, help="pages per era for the per-stage profile (0 = none)")
     args = ap.parse_args(argv)
     eras = [e for e in args.eras.split(",") if e]
     factors = [int(f) for f in args.factors.split(",")]
@@ -147,13 +150,26 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append([era, f"{factor}×", name, kb, us[name], us[name] / kb])
     print(table(["era", "description", "method", "KB/page", "µs/page", "µs/KB"], rows))
 
+    if args.profile_pages:
+        print(f"\n## Where vahti's time goes ({args.profile_pages} pages per era, {args.repeats} passes, CPU time per "
+              "parser stage; stages nest: read_dom holds the parse_dom rows)\n")
+        profiles = {era: parse_profile.stage_times(((p.body, p.url) for p in ps[: args.profile_pages]), args.repeats)
+                    for era, ps in corpora.items()}
+        stages = list(dict.fromkeys(k for _, by_stage in profiles.values() for k in by_stage))
+        rows = [["(whole parse_page)", *(profiles[era][0] for era in eras)]]
+        rows += [[stage, *(profiles[era][1].get(stage, 0.0) for era in eras)] for stage in stages]
+        print(table(["stage (µs/page)", *eras], rows))
+
     print("\n## Ratios\n")
     rows = []
     for era in eras:
         by = speed[era]
         rows.append([era, ratio(by["vahti"], by["floor"]), ratio(by.get("bs4", 0), by["vahti"]),
-                     ratio(mem[era].get("bs4", 0), mem[era]["vahti"])])
-    print(table(["era", "vahti ÷ floor (time)", "bs4 ÷ vahti (time)", "bs4 ÷ vahti (tracemalloc peak)"], rows))
+                     ratio(mem[era]["vahti"], mem[era]["floor"]), ratio(mem[era].get("bs4", 0), mem[era]["vahti"])])
+    print(table(["era", "vahti ÷ floor (time)", "bs4 ÷ vahti (time)", "vahti ÷ floor (tracemalloc peak)",
+                 "bs4 ÷ vahti (tracemalloc peak)"], rows))
+    print("\n(targets: vahti ÷ floor ≤ 6× in time, aim 3×; bs4 ÷ vahti ≥ 5×, aim 15×; vahti ÷ floor ≤ 2× in peak "
+          "memory. The floor is the bare `LexborHTMLParser(bytes)`.)")
     print()
     rows = []
     for era, by_method in scale.items():

@@ -19,6 +19,7 @@ import duckdb
 
 from schemas.errors import UsageError
 from snapshots.change_model import RunInfo
+from snapshots.records import RecordReader
 from snapshots.report_read import get_run, list_runs, resolve_when
 
 #: The tables (applied by the archive's migration list, `snapshots.schema`).
@@ -149,13 +150,14 @@ def runs_to_verify(con: duckdb.DuckDBPyConnection, when: str | None, site: str |
 def load_run(con: duckdb.DuckDBPyConnection, run_id: int) -> RunSnapshot:
     run = get_run(con, run_id)
     rows = con.execute(
-        "SELECT o.identifier, o.url, v.record, o.front_end, o.page_id FROM observations o"
+        "SELECT o.identifier, o.url, v.id, o.front_end, o.page_id, v.record_zstd, v.record_base FROM observations o"
         " JOIN action_versions v ON v.id = o.version_id"
         " WHERE o.run_id = ? AND o.outcome IN ('parsed', 'unchanged') AND o.identifier IS NOT NULL"
         " QUALIFY row_number() OVER (PARTITION BY o.identifier ORDER BY o.id DESC) = 1 ORDER BY o.position, o.id",
         [run_id],
     ).fetchall()
-    records = {str(r[0]): StoredRecord(str(r[0]), str(r[1]), json.loads(r[2]), r[3],
+    decoded = RecordReader(con).decode((int(r[2]), r[5], r[6]) for r in rows)
+    records = {str(r[0]): StoredRecord(str(r[0]), str(r[1]), decoded[int(r[2])], r[3],
                                        int(r[4]) if r[4] is not None else None) for r in rows}
     plan_identifier = None
     for (headers,) in con.execute(

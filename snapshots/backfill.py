@@ -21,6 +21,7 @@ import duckdb
 
 from schemas.action import Action
 from snapshots.causes import reclassify
+from snapshots.records import repack
 from snapshots.versions import version_row
 
 Key = tuple[str, str, str, str]
@@ -93,6 +94,7 @@ def rebuild_versions(con: duckdb.DuckDBPyConnection, site: str) -> int:
             next_version, made = _replay(con, sorted(events[key]), records, next_version)
             total += made
         reclassify(con, site)
+        repack(con, site)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

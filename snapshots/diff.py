@@ -8,6 +8,7 @@ the archive queries feed them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -108,15 +109,36 @@ def as_dict(record: Action | Mapping[str, Any] | None) -> dict[str, Any] | None:
     return dict(record)
 
 
+@functools.lru_cache(maxsize=16384)
+def _clean(text: str) -> str:
+    """clean_block, remembered: the versions of one action repeat the same strings (every task title in every
+    version), and a history or a month's diff would otherwise clean each of them once per version."""
+    return clean_block(text)
+
+
 def normalised(value: Any) -> Any:
     """The value as compared: every string through the block cleaner (idempotent on already clean text)."""
     if isinstance(value, str):
-        return clean_block(value)
+        return _clean(value)
     if isinstance(value, Mapping):
         return {k: normalised(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [normalised(v) for v in value]
     return value
+
+
+def same(old: Any, new: Any) -> bool:
+    """normalised(old) == normalised(new), cleaning only the parts that differ: stored records are normalised
+    already, so equal parts (most of a task list when one task moved) need no second look."""
+    if old == new:
+        return True
+    if isinstance(old, str) and isinstance(new, str):
+        return _clean(old) == _clean(new)
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        return old.keys() == new.keys() and all(same(old[k], new[k]) for k in old)
+    if isinstance(old, list | tuple) and isinstance(new, list | tuple):
+        return len(old) == len(new) and all(same(a, b) for a, b in zip(old, new, strict=True))
+    return bool(normalised(old) == normalised(new))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -162,7 +184,7 @@ def _task_ops(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, 
 
 
 def _changed_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:
-    return {k for k in set(old) | set(new) if old.get(k) != new.get(k) and normalised(old.get(k)) != normalised(new.get(k))}
+    return {k for k in set(old) | set(new) if not same(old.get(k), new.get(k))}
 
 
 def _lower(value: Any) -> str:
@@ -192,11 +214,9 @@ _FUZZY = frozenset(
 
 def diff_list(field_name: str, old: list[Any], new: list[Any]) -> list[dict[str, Any]]:
     """Item operations turning `old` into `new` (added, removed, completed, moved, changed, reordered)."""
-    if old == new:
+    if same(old, new):
         return []
     old_n, new_n = normalised(old), normalised(new)
-    if old_n == new_n:
-        return []
     keys = _KEYS.get(field_name, [lambda x: normalised(x)])
     olds = [Item(i, v, _label(field_name, v)) for i, v in enumerate(old_n)]
     news = [Item(i, v, _label(field_name, v)) for i, v in enumerate(new_n)]
@@ -226,11 +246,9 @@ def diff_mapping(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[st
     """extra_sections: sections appear, disappear or change text under their heading."""
     ops: list[dict[str, Any]] = []
     for key in list(old) + [k for k in new if k not in old]:
-        if old.get(key) == new.get(key):
+        if same(old.get(key), new.get(key)):
             continue
         o, n = normalised(old.get(key)), normalised(new.get(key))
-        if o == n:
-            continue
         if key not in new:
             ops.append({"op": "removed", "label": key, "old": o})
         elif key not in old:
@@ -262,7 +280,7 @@ def diff_fields(
     for name in names:
         o, n = a.get(name), b.get(name)
         # stored records are normalised already: equal values need no second cleaning (the common case)
-        if o == n or normalised(o) == normalised(n):
+        if same(o, n):
             continue
         if isinstance(o, list) or isinstance(n, list):
             out[name] = FieldChange(o or [], n or [], diff_list(name, list(o or []), list(n or [])))

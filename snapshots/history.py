@@ -15,16 +15,12 @@ from schemas.errors import UsageError
 from snapshots.causes import HIDDEN_CAUSES
 from snapshots.change_model import History, HistoryStep, RunInfo
 from snapshots.diff import ActionChange, diff_records
-from snapshots.report_read import Key, VersionRow, list_runs, versions_of
+from snapshots.report_read import Key, VersionRow, runs_by_id, versions_of
 
 
-def _pick_key(con: duckdb.DuckDBPyConnection, site: str, identifier: str) -> Key:
-    rows = con.execute(
-        "SELECT DISTINCT site, plan_path, language, identifier FROM action_versions"
-        " WHERE site = ? AND identifier = ? ORDER BY plan_path, language",
-        [site, identifier],
-    ).fetchall()
-    keys: list[Key] = [(r[0], r[1], r[2], r[3]) for r in rows]
+def _pick_key(versions: list[VersionRow], site: str, identifier: str) -> Key:
+    """The plan and language of the action asked for, from its versions in every plan and language of the site."""
+    keys = sorted({v.key for v in versions}, key=lambda k: (k[1], k[2]))
     if not keys:
         raise UsageError(f"no action {identifier!r} in the archive for {site}")
     if len(keys) == 1:
@@ -106,11 +102,10 @@ def _removed(number: int, version: VersionRow, get: Callable[[int | None], RunIn
 def action_history(
     con: duckdb.DuckDBPyConnection, site: str, identifier: str, all_changes: bool = False
 ) -> History:
-    key = _pick_key(con, site, identifier)
-    versions = versions_of(
-        con, "site = ? AND plan_path = ? AND language = ? AND identifier = ?", list(key), meaning=True
-    )
-    runs = {r.id: r for r in list_runs(con, site)}
+    every = versions_of(con, "site = ? AND identifier = ?", [site, identifier], meaning=True)
+    key = _pick_key(every, site, identifier)
+    versions = [v for v in every if v.key == key]
+    runs = runs_by_id(con, (r for v in versions for r in (v.first_run, v.last_run, v.closed_run)))
     steps = build_history(versions, runs, all_changes)
     latest = versions[-1].record
     return History(

@@ -15,7 +15,8 @@ import duckdb
 
 from schemas.action import Action
 from snapshots.causes import decide, known_of
-from snapshots.versions import as_json, version_row
+from snapshots.records import Packer, RecordReader, RecordUnreadable
+from snapshots.versions import as_json, record_json, version_row
 
 Scope = tuple[str, str, str]
 
@@ -59,6 +60,7 @@ class Ledger:
         self.deferred_last_run = False
         self._pending_ends: list[tuple[int, dt.datetime, int, str | None]] = []
         self._pending_superseded: list[int] = []
+        self._packer = Packer()
 
     # provided by the writer
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -116,9 +118,13 @@ class Ledger:
             came_back=latest is not None and not latest.open,
         )
         why = decision.cause
+        text = record_json(record)
+        packed = self._packer.pack(con, (*scope, record.identifier), version_id, text.encode("utf-8"),
+                                   latest.version_id if latest is not None else None)
         self._insert(
             "action_versions",
-            version_row(version_id, record, record_hash, when, run.id, why, front_end, decision.meaning_json()),
+            version_row(version_id, record, record_hash, when, run.id, why, front_end, decision.meaning_json(),
+                        text, packed),
         )
         if latest is not None and old is not None:
             for field in decision.fields:
@@ -144,11 +150,21 @@ class Ledger:
 
     def _record_of(self, latest: Latest) -> dict[str, Any]:
         if latest.record is None:
-            row = self.con().execute(
-                "SELECT record FROM action_versions WHERE id = ?", [latest.version_id]
-            ).fetchone()
-            latest.record = json.loads(row[0]) if row else {}
+            try:
+                latest.record = RecordReader(self.con()).one(latest.version_id)
+            except RecordUnreadable:  # the packed copy is damaged: the JSON column still holds the record
+                row = self.con().execute(
+                    "SELECT record FROM action_versions WHERE id = ?", [latest.version_id]
+                ).fetchone()
+                latest.record = json.loads(row[0]) if row else {}
         return latest.record
+
+    def forget_versions(self) -> None:
+        """After a rollback: nothing remembered may point at versions that are gone."""
+        self._latest.clear()
+        self._pending_ends.clear()
+        self._pending_superseded.clear()
+        self._packer.forget()
 
     def _end_version(self, version_id: int, when: dt.datetime, run_id: int, reason: str | None) -> None:
         if self.deferred_last_run:

@@ -10,7 +10,6 @@ editing its plan.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from schemas.action import Action
 from schemas.meaning import sniff_front_end
 from snapshots.bodies import PageUnreadable
 from snapshots.ledger import RunStamp
+from snapshots.records import RecordReader
 from snapshots.store import Archive
 from snapshots.versions import changed_fields
 
@@ -98,10 +98,7 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
         con.execute("BEGIN TRANSACTION")
         try:
             if current is not None:
-                old_row = con.execute(
-                    "SELECT record FROM action_versions WHERE id = ?", [current.version_id]
-                ).fetchone()
-                old = json.loads(old_row[0]) if old_row else {}
+                old = RecordReader(con).one(current.version_id)
                 for name, _, _ in changed_fields(old, record.model_dump(mode="json")):
                     report.fields[name] += 1
                 report.changed += 1
@@ -118,6 +115,6 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
-            archive._latest.clear()
+            archive.forget_versions()
             raise
     return report

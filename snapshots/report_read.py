@@ -10,7 +10,7 @@ run. So a partial run never passes for "nothing changed".
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ import duckdb
 
 from schemas.errors import UsageError
 from snapshots.change_model import RunInfo
+from snapshots.records import RecordReader
 from snapshots.when import parse_when
 
 Key = tuple[str, str, str, str]
@@ -78,6 +79,15 @@ def list_runs(con: duckdb.DuckDBPyConnection, site: str | None = None) -> list[R
         params.append(site)
     sql += " ORDER BY started_at, id"
     return [_run(r) for r in con.execute(sql, params).fetchall()]
+
+
+def runs_by_id(con: duckdb.DuckDBPyConnection, ids: Iterable[int | None]) -> dict[int, RunInfo]:
+    """Only the runs named (a history needs the few runs its versions point at, not a year of them)."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    rows = con.execute(f"SELECT {_RUN_SELECT} FROM runs WHERE id IN (SELECT unnest(?::BIGINT[]))", [wanted])
+    return {run.id: run for run in map(_run, rows.fetchall())}
 
 
 def get_run(con: duckdb.DuckDBPyConnection, run_id: int) -> RunInfo:
@@ -171,7 +181,7 @@ class VersionRow:
 
 _VERSION_COLUMNS = (
     "id, site, plan_path, language, identifier, valid_from, valid_to, first_run, last_run, closed_run, cause,"
-    " gone_reason, record, front_end, parser_version"
+    " gone_reason, record_zstd, front_end, parser_version, record_base"
 )
 #: the fields whose meaning each version changed, from its rows in action_changes (asked for only where needed)
 _MEANING_FIELDS = (
@@ -179,7 +189,7 @@ _MEANING_FIELDS = (
 )
 
 
-def _version(row: tuple[Any, ...]) -> VersionRow:
+def _version(row: tuple[Any, ...], records: dict[int, dict[str, Any]]) -> VersionRow:
     return VersionRow(
         id=int(row[0]),
         key=(row[1], row[2], row[3], row[4]),
@@ -190,10 +200,10 @@ def _version(row: tuple[Any, ...]) -> VersionRow:
         closed_run=row[9],
         cause=row[10],
         gone_reason=row[11],
-        record=json.loads(row[12]) if isinstance(row[12], str) else row[12],
+        record=records[int(row[0])],
         front_end=row[13],
         parser_version=row[14],
-        meaning_fields=tuple(row[15] or ()) if len(row) > 15 else (),
+        meaning_fields=tuple(row[16] or ()) if len(row) > 16 else (),
     )
 
 
@@ -205,7 +215,8 @@ def versions_of(
     rows = con.execute(
         f"SELECT {columns} FROM action_versions WHERE {where} ORDER BY valid_from, id", params
     ).fetchall()
-    return [_version(r) for r in rows]
+    records = RecordReader(con).decode((int(r[0]), r[12], r[15]) for r in rows)
+    return [_version(r, records) for r in rows]
 
 
 @dataclass

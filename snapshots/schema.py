@@ -253,6 +253,16 @@ def _v6(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE VIEW actions_current AS SELECT * FROM action_versions WHERE valid_to IS NULL")
 
 
+def _v7(con: duckdb.DuckDBPyConnection) -> None:
+    """Each record packed on its own for point reads (snapshots/records.py): `record_zstd`, `record_base`."""
+    from snapshots.records import repack
+
+    con.execute("ALTER TABLE action_versions ADD COLUMN record_zstd BLOB")
+    con.execute("ALTER TABLE action_versions ADD COLUMN record_base BIGINT")
+    repack(con)
+    con.execute("CREATE OR REPLACE VIEW actions_current AS SELECT * FROM action_versions WHERE valid_to IS NULL")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, pages, bodies, observations, action_versions, action_changes", _statements(_V1)),
     Migration(2, "task counts as typed columns of action_versions", _statements(_V2)),
@@ -262,6 +272,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "verifications, agreement, agreement_actions: each run checked against the plan's API", _v5),
     Migration(6, "version tables compressed with ZSTD, rows by action; meaning kept on each action's newest version",
               _v6),
+    Migration(7, "each record also packed on its own for point reads: record_zstd, record_base", _v7),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

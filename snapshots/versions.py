@@ -82,9 +82,12 @@ def version_row(
     cause: str,
     front_end: str | None = None,
     meaning: str | None = None,
+    text: str | None = None,
+    packed: tuple[bytes | None, int | None] = (None, None),
 ) -> list[Any]:
     """One action_versions row: `front_end` is the era of the page read, `meaning` the action's known meaning
-    after this record (JSON, see snapshots.causes)."""
+    after this record (JSON, see snapshots.causes); `text` is `record_json(action)` when the caller has it, and
+    `packed` its (record_zstd, record_base) (snapshots/records.py; filled later by `repack` when absent)."""
     return [
         version_id,
         action.site,
@@ -100,10 +103,11 @@ def version_row(
         action.parser_version,
         cause,
         None,
-        record_json(action),
+        text if text is not None else record_json(action),
         *typed_values(action),
         front_end,
         meaning,
+        *packed,
     ]
 
 

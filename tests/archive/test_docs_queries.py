@@ -15,7 +15,7 @@ from snapshots.store import Archive
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from churn import START_URL, generate, write_churn  # noqa: E402
+from churn import SITE, generate, write_churn  # noqa: E402
 
 load_commands()
 QUERIES = re.findall(r"```sql\n(.*?)```", (ROOT / "docs" / "archive.md").read_text(encoding="utf-8"), re.S)
@@ -24,9 +24,11 @@ QUERIES = re.findall(r"```sql\n(.*?)```", (ROOT / "docs" / "archive.md").read_te
 @pytest.fixture(scope="module")
 def churned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("docs") / "vahti.duckdb"
+    days = list(generate("helsinki", days=15, seed=3))
     with Archive(db) as archive:
-        write_churn(archive, generate(actions=30, days=200, rate=0.08, seed=3))
-        run = archive.begin_run("ilmastovahti.churn.example", START_URL)
+        with archive.bulk():
+            write_churn(archive, iter(days))
+        run = archive.begin_run(SITE, days[-1].start_url)
         archive.end_run(run, "partial", reason="host unreachable after 5 failures")
     return db
 

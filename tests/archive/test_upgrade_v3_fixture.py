@@ -23,6 +23,7 @@ from scraper.cli.app import app, load_commands
 from snapshots.bodies import BodyReader
 from snapshots.compact import compact
 from snapshots.queries import open_reader
+from snapshots.records import RecordReader
 from snapshots.schema import SCHEMA_VERSION
 from snapshots.store import Archive
 
@@ -47,9 +48,38 @@ def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
         con.close()
 
 
+#: what the upgrade itself rewrites: the known meaning moves to each action's newest version (schema 6), and the
+#: packed copy of each record is new (schema 7, checked against `record` by `_records_intact`)
+REWRITTEN = ("meaning", "record_zstd", "record_base")
+
+
+def _columns(db: Path, table: str) -> str:
+    names = [r[0] for r in _rows(db, f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{table}'"
+                                     " ORDER BY column_index")]
+    return ", ".join(f'"{n}"' for n in names if n not in REWRITTEN)
+
+
+def _records_intact(db: Path) -> int:
+    """Every version's packed record is its `record`, and the known meaning is where the writer reads it."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT id, record, record_zstd, record_base FROM action_versions").fetchall()
+        packed = RecordReader(con).decode((r[0], r[2], r[3]) for r in rows)
+        assert {r[0]: json.loads(r[1]) for r in rows} == packed
+        stray = con.execute(
+            "SELECT count(*) FROM action_versions v WHERE meaning IS NOT NULL AND id < (SELECT max(id) FROM"
+            " action_versions w WHERE (w.site, w.plan_path, w.language, w.identifier) = (v.site, v.plan_path,"
+            " v.language, v.identifier))"
+        ).fetchone()
+        assert stray == (0,)
+        return len(rows)
+    finally:
+        con.close()
+
+
 def _snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Everything but the bodies, row for row (pages without the body, which is checked by hash)."""
-    out = {t: _rows(db, f"SELECT * FROM {t} ORDER BY id") for t in TABLES}
+    out = {t: _rows(db, f"SELECT {_columns(db, t)} FROM {t} ORDER BY id") for t in TABLES}
     out["pages"] = _rows(db, "SELECT id, run_id, url, fetched_at, status, headers, sha256, size, error FROM pages"
                              " ORDER BY id")
     return out
@@ -82,6 +112,7 @@ def test_a_reader_upgrades_it_and_nothing_is_lost(old: Path) -> None:
     with open_reader(old) as con:
         assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
     assert _snapshot(old) == before
+    assert _records_intact(old) == len(before["action_versions"])
     assert {sha for (sha,) in _rows(old, "SELECT sha256 FROM bodies")} == hashes
     assert _rows(old, "SELECT count(*) FROM bodies WHERE base IS NOT NULL") == [(0,)]  # old bodies stay whole
     assert _all_pages_intact(old) == len(before["pages"])  # every fetch of the fixture has a body (304s: confirmed)

@@ -23,18 +23,25 @@ _SCHEDULE_TEXT = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}\s*→|^\d{4}-\d{2}-\d{2}\
 def infer_renamed_headings(index: PageIndex, embedded: Embedded) -> None:
     """V3 admins rename block headings (`fieldLabel`): recognise a block by what it holds, not what it is called."""
     known = [index.section(h) for h in index.headings if h.field not in (None, vocab.CHROME)]
+    # the embedded texts are cleaned once a page, not once a heading: a long description under many sub-headings
+    # made the page's cost grow with headings × description length
+    texts = [(name, clean_inline(value)) for name, value in (
+        ("description", embedded.description), ("lead", embedded.lead),
+        ("official_description", embedded.official_description)) if value]
     for heading in index.headings:
         if heading.field is not None or heading.level == 1:
             continue
         if any(k.start <= heading.entry < k.end for k in known):
             continue  # a task title, an indicator name, an update's title: part of a known block
         section = index.section(heading)
-        inferred = _what_section_holds(index, section, embedded)
+        inferred = _what_section_holds(index, section, embedded, texts)
         if inferred is not None:
             heading.field = inferred
 
 
-def _what_section_holds(index: PageIndex, section: Section, embedded: Embedded) -> str | None:
+def _what_section_holds(
+    index: PageIndex, section: Section, embedded: Embedded, texts: list[tuple[str, str]]
+) -> str | None:
     inner = [h for h in index.headings if section.start <= h.entry < section.end]
     if any(h.field in ("tasks_done", "tasks_todo", "tasks_in_progress") for h in inner):
         return "tasks"
@@ -50,10 +57,13 @@ def _what_section_holds(index: PageIndex, section: Section, embedded: Embedded) 
         return None
     flat = clean_inline(text)
     paragraphs = text.split("\n\n")
-    body = "\n\n".join(p for p in paragraphs if not (p.startswith("(") and p.endswith(")")))
-    for field_name, value in (("description", embedded.description), ("lead", embedded.lead),
-                              ("official_description", embedded.official_description)):
-        if value and clean_inline(value) in (flat, clean_inline(body)):
+    body: str | None = None
+    for field_name, cleaned in texts:
+        if cleaned == flat:
+            return field_name
+        if body is None:
+            body = clean_inline("\n\n".join(p for p in paragraphs if not (p.startswith("(") and p.endswith(")"))))
+        if cleaned == body:
             return field_name
     lowered = flat.casefold()
     if lowered.startswith(vocab.TIMELINE_BETWEEN) or lowered in vocab.CONTINUOUS_WORDS or _SCHEDULE_TEXT.match(flat):

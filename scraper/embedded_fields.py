@@ -12,7 +12,7 @@ from typing import Any
 from schemas import vocab
 from schemas.dates import format_fi, parse_iso_day
 from schemas.text import clean_inline
-from scraper.html_text import fragment_text, fragment_text_and_links
+from scraper.fragments import FragmentReader
 from scraper.parse_layers import (
     ContactItem,
     Embedded,
@@ -64,15 +64,18 @@ def task_date_text(task: dict[str, Any], day: dt.date | None, done: bool) -> str
     return str(day.year)
 
 
-def map_fields(data: dict[str, Any]) -> Embedded:
-    """Action-shaped fields (names as in schemas.Action) from the embedded action object."""
+def map_fields(data: dict[str, Any], fragments: FragmentReader | None = None) -> Embedded:
+    """Action-shaped fields (names as in schemas.Action) from the embedded action object; `fragments` reads the
+    HTML ones inside the page's own tree."""
+    reader = fragments or FragmentReader()
+    fragment_text = reader.text
     out = Embedded()
     out.identifier = _s(str(data["identifier"])) if data.get("identifier") is not None else None
     out.name = _s(data.get("name"))
     lead = data.get("leadParagraph")
     out.lead = fragment_text(lead) or None if isinstance(lead, str) else None
     description = data.get("description")
-    out.description, out.description_links = fragment_text_and_links(
+    out.description, out.description_links = reader.text_and_links(
         description if isinstance(description, str) else None
     )
     official = data.get("officialName")

@@ -14,8 +14,8 @@ from selectolax.lexbor import LexborNode
 
 from schemas.text import clean_block, clean_inline
 from scraper import html_text
+from scraper.flat_tree import TEXT, FlatTree
 from scraper.html_text import BLOCK_TAGS
-from scraper.page_index import TEXT, PageIndex
 
 _CELL, _ROW, _GROUP, _BLOCK, _BR, _SKIP, _BUTTON = range(7)
 _KIND = {"td": _CELL, "th": _CELL, "tr": _ROW, "thead": _GROUP, "tbody": _GROUP, "tfoot": _GROUP, "br": _BR,
@@ -33,7 +33,7 @@ def _flat(text: str) -> str:
     return (" " if text[0].isspace() else "") + " ".join(words) + (" " if text[-1].isspace() else "")
 
 
-def _shows_badge(index: PageIndex, k: int) -> bool:
+def _shows_badge(index: FlatTree, k: int) -> bool:
     found = index.memo("badge", k)
     if not isinstance(found, bool):
         found = html_text._shows_badge(index.nodes[k])
@@ -41,7 +41,7 @@ def _shows_badge(index: PageIndex, k: int) -> bool:
     return found
 
 
-def pieces(index: PageIndex, roots: Iterable[int], skip: set[int] | frozenset[int] = frozenset()) -> list[str]:
+def pieces(index: FlatTree, roots: Iterable[int], skip: set[int] | frozenset[int] = frozenset()) -> list[str]:
     """The pieces `html_text._pieces` gives for these entries (skip: entries whose subtree is left out)."""
     tags, ends, texts = index.tags, index.ends, index.texts
     out: list[str] = []
@@ -99,22 +99,22 @@ def pieces(index: PageIndex, roots: Iterable[int], skip: set[int] | frozenset[in
     return out
 
 
-def entries_block_text(index: PageIndex, roots: list[int], skip: set[int] | frozenset[int] = frozenset()) -> str:
+def entries_block_text(index: FlatTree, roots: list[int], skip: set[int] | frozenset[int] = frozenset()) -> str:
     return clean_block("".join(pieces(index, roots, skip)))
 
 
-def _entries(index: PageIndex, nodes: list[LexborNode]) -> list[int] | None:
+def _entries(index: FlatTree, nodes: list[LexborNode]) -> list[int] | None:
     by_id = index.by_id
     found = [by_id.get(n.mem_id, -1) for n in nodes]
     return None if -1 in found else found
 
 
-def _skip_entries(index: PageIndex, skip_roots: frozenset[int]) -> set[int]:
+def _skip_entries(index: FlatTree, skip_roots: frozenset[int]) -> set[int]:
     by_id = index.by_id
     return {by_id[m] for m in skip_roots if m in by_id}
 
 
-def block_text(index: PageIndex, node: LexborNode | None, skip_roots: frozenset[int] = frozenset()) -> str:
+def block_text(index: FlatTree, node: LexborNode | None, skip_roots: frozenset[int] = frozenset()) -> str:
     """`html_text.block_text`, from the index."""
     if node is None:
         return ""
@@ -124,7 +124,7 @@ def block_text(index: PageIndex, node: LexborNode | None, skip_roots: frozenset[
     return clean_block("".join(pieces(index, (k,), _skip_entries(index, skip_roots) if skip_roots else frozenset())))
 
 
-def nodes_block_text(index: PageIndex, nodes: list[LexborNode], skip_roots: frozenset[int] = frozenset()) -> str:
+def nodes_block_text(index: FlatTree, nodes: list[LexborNode], skip_roots: frozenset[int] = frozenset()) -> str:
     """`html_text.nodes_block_text`, from the index."""
     roots = _entries(index, nodes)
     if roots is None:
@@ -132,7 +132,7 @@ def nodes_block_text(index: PageIndex, nodes: list[LexborNode], skip_roots: froz
     return clean_block("".join(pieces(index, roots, _skip_entries(index, skip_roots) if skip_roots else frozenset())))
 
 
-def inline_text(index: PageIndex, node: LexborNode | None) -> str:
+def inline_text(index: FlatTree, node: LexborNode | None) -> str:
     """`html_text.inline_text`, from the index."""
     if node is None:
         return ""

@@ -19,6 +19,7 @@ from schemas.text import clean_inline
 from schemas.vocab import NOT_FOUND_TEXT
 from scraper.charsets import PARSER_INPUT, decode, to_utf8
 from scraper.embedded_fields import map_fields
+from scraper.fragments import FragmentReader
 from scraper.parse_categories import resolve as resolve_categories
 from scraper.parse_dom import read_dom
 from scraper.parse_embedded import extract
@@ -79,7 +80,7 @@ def _parse(html: bytes, url: str) -> ParseResult:
         raise ActionNotFound("the site says this action does not exist (not-found page)")
 
     embedded = extract(tree, location.identifier if location else None)
-    emb_fields: Embedded | None = map_fields(embedded.data) if embedded is not None else None
+    emb_fields: Embedded | None = map_fields(embedded.data, FragmentReader(tree)) if embedded is not None else None
     language = _language(tree, url)
     dom = read_dom(tree, url, _date_locale(tree, language), emb_fields)
     warnings.extend(dom.warnings)

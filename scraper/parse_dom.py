@@ -171,9 +171,9 @@ def _updated_at(index: PageIndex, language: str, result: DomResult) -> None:
 # --- sections ---------------------------------------------------------------------------------------------------
 def _sections(index: PageIndex, h1: LexborNode | None) -> list[Section]:
     out = []
+    h1_entry = index.index_of(h1) if h1 is not None else -1
     for heading in index.headings:
-        node = index.nodes[heading.entry]
-        if h1 is not None and node.mem_id == h1.mem_id:
+        if heading.entry == h1_entry:
             continue
         if _in_page_furniture(index, heading.entry):
             continue
@@ -184,6 +184,14 @@ def _sections(index: PageIndex, h1: LexborNode | None) -> list[Section]:
 def _in_page_furniture(index: PageIndex, k: int) -> bool:
     """Whether an ancestor of entry k is a footer or navigation; answers are kept per entry (headings share
     ancestors), and the climb is a loop, so that no nesting depth can exhaust the stack."""
+    roles = index.memo("furniture-roles", 0)
+    if not isinstance(roles, set):  # one selector a page instead of every ancestor's attributes
+        found_roles = index.root.css('[role="navigation"], [role="contentinfo"]')
+        by_id = index.by_id if found_roles else {}
+        roles = {by_id[n.mem_id] for n in found_roles
+                 if n.mem_id in by_id and n.attributes.get("role") in ("navigation", "contentinfo")}
+        index.remember("furniture-roles", 0, roles)
+    tags, parents = index.tags, index.parents
     climbed: list[int] = []
     found: object = None
     while True:
@@ -192,11 +200,11 @@ def _in_page_furniture(index: PageIndex, k: int) -> bool:
             found = known
             break
         climbed.append(k)
-        parent = index.parents[k]
+        parent = parents[k]
         if parent < 0:
             found = _furniture_above(index.nodes[k])
             break
-        if index.tags[parent] in ("footer", "nav") or index.attrs(parent).get("role") in ("navigation", "contentinfo"):
+        if tags[parent] in ("footer", "nav") or parent in roles:
             found = True
             break
         k = parent

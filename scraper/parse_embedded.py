@@ -14,6 +14,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.flight_rows import action_rows
+
 _PUSH = re.compile(r"self\.__next_f\.push\((\[.*\])\)\s*;?\s*$", re.S)
 _ROW_PREFIX = re.compile(r"^[0-9a-fA-F]+:")
 _ACTION_KEY = re.compile(r'"action"\s*:\s*\{')
@@ -118,20 +120,9 @@ def _resolve(cache: dict[str, Any], value: Any, depth: int, seen: set[str]) -> A
 
 # --- V3: the React Server Components flight payload ---------------------------------------------------------
 def _from_flight(scripts: list[str], identifier: str | None) -> EmbeddedAction | None:
-    payload = []
-    for script in scripts:
-        match = _PUSH.search(script.strip())
-        if not match:
-            continue
-        try:
-            item = json.loads(match.group(1))
-        except ValueError:
-            continue
-        if isinstance(item, list) and len(item) >= 2 and item[0] == 1 and isinstance(item[1], str):
-            payload.append(item[1])
-    text = "".join(payload)
+    rows = action_rows(scripts)
     best: dict[str, Any] | None = None
-    for line in text.split("\n"):
+    for line in _all_rows(scripts) if rows is None else rows:
         if not _ACTION_KEY.search(line):
             continue
         row = _ROW_PREFIX.sub("", line, count=1)
@@ -149,6 +140,22 @@ def _from_flight(scripts: list[str], identifier: str | None) -> EmbeddedAction |
     if best is not None and identifier is None:
         return EmbeddedAction(source="flight", data=best)
     return None
+
+
+def _all_rows(scripts: list[str]) -> list[str]:
+    """Every row of the payload, every push decoded: the way for pushes `flight_rows` does not vouch for."""
+    payload = []
+    for script in scripts:
+        match = _PUSH.search(script.strip())
+        if not match:
+            continue
+        try:
+            item = json.loads(match.group(1))
+        except ValueError:
+            continue
+        if isinstance(item, list) and len(item) >= 2 and item[0] == 1 and isinstance(item[1], str):
+            payload.append(item[1])
+    return "".join(payload).split("\n")
 
 
 def _plan_of(props: dict[str, Any]) -> dict[str, Any]:

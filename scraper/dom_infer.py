@@ -12,7 +12,7 @@ import re
 
 from schemas import vocab
 from schemas.text import clean_inline
-from scraper.index_text import nodes_block_text
+from scraper.index_text import entries_block_text
 from scraper.page_index import PageIndex, Section
 from scraper.parse_layers import Embedded
 
@@ -45,14 +45,15 @@ def _what_section_holds(
     inner = [h for h in index.headings if section.start <= h.entry < section.end]
     if any(h.field in ("tasks_done", "tasks_todo", "tasks_in_progress") for h in inner):
         return "tasks"
-    nodes = index.nodes_in(section.start, section.end)
-    anchors = [a for n in nodes if n.tag != "-text" for a in ([n] if n.tag == "a" else n.css("a[href]"))]
+    tops = index.tops_in(section.start, section.end)
+    nodes = [index.nodes[k] for k in tops]
+    anchors = index.anchors_in(tops)
     hrefs = [a.attributes.get("href") or "" for a in anchors]
     if hrefs and all(_ORG_HREF.search(h) for h in hrefs):
         return "responsible_organizations"
     if hrefs and all("/indicators/" in h for h in hrefs):
         return "indicators"
-    text = nodes_block_text(index, nodes)
+    text = entries_block_text(index, tops)
     if not text:
         return None
     flat = clean_inline(text)

@@ -287,8 +287,7 @@ def read_indicators(index: PageIndex, nodes: list[LexborNode], page_url: str) ->
     for node in nodes:
         if node.tag == "-text":
             continue
-        anchors = [node] if node.tag == "a" else node.css("a[href]")
-        for anchor in anchors:
+        for anchor in index.anchors_in([index.index_of(node)]):
             href = anchor.attributes.get("href") or ""
             if "/indicators/" not in urlsplit(href).path:
                 continue
@@ -321,16 +320,13 @@ def _card_heading(index: PageIndex, anchor: LexborNode) -> str | None:
     return None
 
 
-def read_links(index: PageIndex, nodes: list[LexborNode], page_url: str) -> list[LinkItem]:
+def read_links(index: PageIndex, roots: list[int], page_url: str) -> list[LinkItem]:
     links: list[LinkItem] = []
-    for node in nodes:
-        if node.tag == "-text":
-            continue
-        for anchor in [node] if node.tag == "a" else node.css("a[href]"):
-            href = (anchor.attributes.get("href") or "").strip()
-            title = inline_text(index, anchor)
-            if href and title and not href.startswith(("javascript:", "#")):
-                links.append({"title": title, "url": absolute(page_url, href)})
+    for anchor in index.anchors_in(roots):
+        href = (anchor.attributes.get("href") or "").strip()
+        title = inline_text(index, anchor)
+        if href and title and not href.startswith(("javascript:", "#")):
+            links.append({"title": title, "url": absolute(page_url, href)})
     return links
 
 

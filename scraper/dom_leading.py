@@ -64,8 +64,9 @@ def leading_description(
     if not paragraphs:
         return None
     shown.description = "\n\n".join(paragraphs)
+    by_id = index.by_id
     shown.description_links = dom_items.read_links(
-        index, [n for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
+        index, [by_id[n.mem_id] for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
     )
     last = next((index.by_id[n.mem_id] for n in reversed(nodes) if n.mem_id in index.by_id), block)
     return block, index.ends[last]

@@ -26,11 +26,14 @@ class FlatTree:
         self.ends: list[int] = []
         self.texts: list[str] = []  # a text node's raw text; "" for an element
         self._by_id: dict[int, int] | None = None
+        #: entries with a left-out child that can hold elements a selector still finds (a link in `<object>`)
+        self.opaque: list[int] = []
         #: elements with a child left out of the index that is not a comment (an icon, a form control)
         self.odd_children: set[int] = set()
         self._build(root)
         self._attrs: dict[int, dict[str, str | None]] = {}
         self._classes: dict[int, list[str]] = {}
+        self._with_class: dict[str, set[int]] = {}
         self._memo: dict[tuple[str, int], object] = {}
 
     def _build(self, root: LexborNode) -> None:
@@ -71,6 +74,8 @@ class FlatTree:
             elif tag[:1] == "-" or tag in _LEFT_OUT:
                 if tag != "-comment":
                     odd.add(parent)
+                    if tag in _MAY_HOLD_LINKS and node.first_child is not None:
+                        self.opaque.append(parent)
                 node = node.next
             else:
                 k = len(nodes)
@@ -103,6 +108,38 @@ class FlatTree:
             found = self._classes[k] = (self.attrs(k).get("class") or "").split()
         return found
 
+    def anchors_in(self, roots: list[int]) -> list[LexborNode]:
+        """The `a[href]` elements of these subtrees in document order, each root itself included when it is one,
+        as lexbor's selector finds them; read from the index unless a left-out child could hide one."""
+        tags, ends, nodes = self.tags, self.ends, self.nodes
+        found: list[LexborNode] = []
+        for root in roots:
+            tag = tags[root]
+            if tag == TEXT:
+                continue
+            if tag == "a":
+                found.append(nodes[root])
+                continue
+            end = ends[root]
+            if any(root <= k < end for k in self.opaque):
+                found.extend(nodes[root].css("a[href]"))
+                continue
+            found.extend(nodes[k] for k in range(root + 1, end) if tags[k] == "a" and "href" in self.attrs(k))
+        return found
+
+    def with_class(self, name: str) -> set[int]:
+        """Entries whose class list holds `name`: one selector a tree instead of every element's attributes. Each
+        hit is checked against the class list as `classes` splits it, so a quirks-mode match changes nothing."""
+        found = self._with_class.get(name)
+        if found is None:
+            hits = self.root.css("." + name)
+            by_id = self.by_id if hits else {}
+            found = {k for k in (by_id.get(n.mem_id, -1) for n in hits) if k >= 0 and name in self.classes(k)}
+            if name in self.classes(0):  # a selector looks below the root only
+                found.add(0)
+            self._with_class[name] = found
+        return found
+
     def memo(self, kind: str, k: int) -> object:
         return self._memo.get((kind, k), MISSING)
 
@@ -130,6 +167,7 @@ class FlatTree:
 MISSING = object()
 #: Tags left out with their subtree; a button stays for the badge it may hold, an image for what it labels.
 _LEFT_OUT = SKIP_TAGS - {"button", "img"}
+_MAY_HOLD_LINKS = frozenset({"head", "noscript", "svg", "template", "iframe", "canvas", "video", "audio", "object"})
 #: Tag ids below this are lexbor's static ones, the same in every document.
 _STATIC_TAG_IDS = 1024
 _TAG_NAMES: dict[int, str] = {}

@@ -44,6 +44,7 @@ def _shows_badge(index: FlatTree, k: int) -> bool:
 def pieces(index: FlatTree, roots: Iterable[int], skip: set[int] | frozenset[int] = frozenset()) -> list[str]:
     """The pieces `html_text._pieces` gives for these entries (skip: entries whose subtree is left out)."""
     tags, ends, texts = index.tags, index.ends, index.texts
+    badges = index.with_class("badge")
     out: list[str] = []
     append = out.append
     cell_depth = 0
@@ -93,7 +94,7 @@ def pieces(index: FlatTree, roots: Iterable[int], skip: set[int] | frozenset[int
             elif kind == _BLOCK:
                 append(" " if cell_depth else "\n\n")
                 exits.append((ends[k], k))
-            elif kind != _GROUP and "badge" in index.classes(k):
+            elif kind != _GROUP and k in badges:
                 exits.append((ends[k], k))  # a badge is a pill of its own: "40" + "Name" reads "40 Name"
             k += 1
     return out

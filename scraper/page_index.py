@@ -121,7 +121,7 @@ class PageIndex(FlatTree):
         return True
 
     def is_hidden(self, k: int) -> bool:
-        return any(c in ("visually-hidden", "sr-only") for c in self.classes(k))
+        return k in self.with_class("visually-hidden") or k in self.with_class("sr-only")
 
     # --- navigation -------------------------------------------------------------------------------------
     def index_of(self, node: LexborNode) -> int:

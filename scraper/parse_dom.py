@@ -20,7 +20,7 @@ from scraper.dom_infer import infer_renamed_headings
 from scraper.dom_leading import leading_description
 from scraper.dom_status import PERCENT, phase_after, read_status
 from scraper.html_text import any_text, inside_anchor
-from scraper.index_text import block_text, inline_text, nodes_block_text
+from scraper.index_text import block_text, entries_block_text, inline_text
 from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
 from scraper.parse_categories import category_type_key
 from scraper.parse_layers import CategoryBlock, Embedded, Shown, ShownCategory, TaskItem
@@ -224,16 +224,17 @@ def _furniture_above(node: LexborNode) -> bool:
 
 def _read_section(index: PageIndex, section: Section, url: str, language: str, result: DomResult) -> None:
     name = section.heading.field
-    nodes = index.nodes_in(section.start, section.end)
-    text = nodes_block_text(index, nodes)
+    tops = index.tops_in(section.start, section.end)
+    nodes = [index.nodes[k] for k in tops]
+    text = entries_block_text(index, tops)
     empty = text.casefold() in vocab.EMPTY_MARKERS or not text
     shown = result.shown
     if name == "description":
         shown.description = text
-        shown.description_links = dom_items.read_links(index, nodes, url)
+        shown.description_links = dom_items.read_links(index, tops, url)
     elif name == "lead":
         shown.lead = text or None
-        shown.lead_links = dom_items.read_links(index, nodes, url)
+        shown.lead_links = dom_items.read_links(index, tops, url)
     elif name == "official_description":
         _official(index, nodes, shown)
     elif name in ("status", "completion"):
@@ -257,7 +258,7 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
     elif name == "indicators":
         shown.indicators = [] if empty else dom_items.read_indicators(index, nodes, url)
     elif name == "links":
-        shown.links = dom_items.read_links(index, nodes, url)
+        shown.links = dom_items.read_links(index, tops, url)
     elif name == "status_updates":
         shown.status_updates = dom_items.read_status_updates(index, nodes, language)
     elif name == "tasks":
@@ -335,6 +336,7 @@ def _categories(index: PageIndex, sections: list[Section], result: DomResult) ->
     first_section = min((s.heading.entry for s in sections if s.heading.field not in (None, vocab.CHROME)),
                         default=len(index.nodes))
     shown = result.shown.categories
+    badges = index.with_class("badge")
     for k, tag in enumerate(index.tags[:first_section]):
         if tag == "-text":
             continue
@@ -343,15 +345,14 @@ def _categories(index: PageIndex, sections: list[Section], result: DomResult) ->
             key = category_type_key(index.attrs(k).get("href") or "")
             if key is not None:
                 shown.crumbs.append(ShownCategory(inline_text(index, node), key))
-        elif "badge" in index.classes(k):
+        elif k in badges:
             text = inline_text(index, node)
             if text and not inside_anchor(node) and vocab.label_field(text) != vocab.CHROME:
                 shown.crumbs.append(ShownCategory(text, None))
     for section in sections:
         if section.heading.field is not None:
             continue
-        nodes = index.nodes_in(section.start, section.end)
-        anchors = [a for n in nodes if n.tag != "-text" for a in ([n] if n.tag == "a" else n.css("a[href]"))]
+        anchors = index.anchors_in(index.tops_in(section.start, section.end))
         keys = [category_type_key(a.attributes.get("href") or "") for a in anchors]
         if anchors and all(k is not None for k in keys):
             values = [ShownCategory(inline_text(index, a), k) for a, k in zip(anchors, keys, strict=True)]

@@ -5,13 +5,19 @@ calls. They do not call each other, so the three shares add up; the rest is the 
 from __future__ import annotations
 
 import cProfile
+import datetime as dt
 import io
 import pstats
 import time
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from schemas.action import Action, ParseWarning
+from schemas.run import ObservationOutcome, RunOutcome, VersionCause
 from scraper.crawl import Crawl
 from scraper.fetch import Fetcher, FetchPolicy
+from snapshots.interface import Repeat, StoredPage, Validators
 from snapshots.store import open_writer
 
 PARTS = {
@@ -50,39 +56,55 @@ def profile_crawl(start_url: str, db: Path, top: int = 12) -> tuple[float, dict[
 
 class NullWriter:
     """Accepts every archive call and keeps nothing: the crawl with the archive taken out, to show what the
-    fetching and parsing alone cost."""
+    fetching and parsing alone cost. A complete `ArchiveWriter` (tests/crawl checks it against the protocol)."""
 
     def __init__(self) -> None:
         self.pages = 0
         self.parsed = 0
 
-    def begin_run(self, *args: object, **kwargs: object) -> int:
+    def begin_run(self, site: str, start_url: str, plan_path: str = "", language: str = "fi",
+                  resumed_from: int | None = None, started_at: dt.datetime | None = None,
+                  cause: VersionCause = "crawl") -> int:
         return 1
 
-    def store_page(self, *args: object, **kwargs: object) -> int:
+    def store_page(self, run_id: int, url: str, status: int | None, headers: Mapping[str, str], body: bytes | None,
+                   fetched_at: dt.datetime | None = None, error: str | None = None) -> int:
         self.pages += 1
         return self.pages
 
-    def store_observation(self, run_id: int, page_id: int | None, outcome: str, **kwargs: object) -> None:
+    def store_observation(self, run_id: int, page_id: int | None, outcome: ObservationOutcome, *, url: str,
+                          identifier: str | None = None, record: Action | None = None, error: str | None = None,
+                          reason: str | None = None, warnings: Sequence[ParseWarning] = (),
+                          position: int | None = None) -> None:
         self.parsed += outcome == "parsed"
 
-    def end_run(self, *args: object, **kwargs: object) -> None:
-        pass
-
-    def last_interrupted_run(self, *args: object) -> None:
+    def end_run(self, run_id: int, outcome: RunOutcome, reason: str | None = None,
+                counts: Mapping[str, int] | None = None, finished_at: dt.datetime | None = None) -> None:
         return None
 
-    def stored_pages(self, *args: object) -> dict[str, object]:
+    def last_interrupted_run(self, site: str, start_url: str) -> int | None:
+        return None
+
+    def stored_pages(self, run_id: int) -> dict[str, StoredPage]:
         return {}
 
-    def validators(self, *args: object) -> dict[str, object]:
+    def validators(self, site: str) -> dict[str, Validators]:
         return {}
 
-    def page(self, page_id: int) -> object:
+    def page(self, page_id: int) -> StoredPage:
         raise KeyError(page_id)
 
-    def repeat_of(self, page_id: int, parser_version: str) -> None:
+    def repeat_of(self, page_id: int, parser_version: str) -> Repeat | None:
         return None
+
+    def current_hashes(self, scope: tuple[str, str, str]) -> dict[str, str]:
+        return {}
+
+    def together(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def idle(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 def crawl_without_archive(start_url: str) -> tuple[int, float]:
@@ -90,6 +112,6 @@ def crawl_without_archive(start_url: str) -> tuple[int, float]:
     writer = NullWriter()
     with Fetcher(start_url, FetchPolicy(delay=0.0)) as fetcher:
         start = time.perf_counter()
-        Crawl(fetcher, writer, start_url).run()  # type: ignore[arg-type]
+        Crawl(fetcher, writer, start_url).run()
         seconds = time.perf_counter() - start
     return writer.parsed, seconds

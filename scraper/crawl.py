@@ -87,9 +87,7 @@ class Crawl:
         self.position = 0
         self.failures_in_row = 0
         self.summary = CrawlSummary(run_id=0, start_url=start_url)
-        release = getattr(writer, "release", None)
-        if fetcher.on_pause is None and callable(release):
-            fetcher.on_pause = lambda seconds: release() if seconds >= 0.1 else None
+        self.known: dict[str, str] = {}
 
     # -- the run -----------------------------------------------------------------------------------------------
 
@@ -115,10 +113,7 @@ class Crawl:
             self.site, self.start_url, plan_path=plan_path, language=language, resumed_from=resumed_from
         )
         self.maker.run_id = run_id
-        current_hashes = getattr(self.writer, "current_hashes", None)  # optional: only for the summary
-        self.known: dict[str, str] | None = (
-            current_hashes((self.site, plan_path, language)) if callable(current_hashes) else None
-        )
+        self.known = self.writer.current_hashes((self.site, plan_path, language))
         self.summary.run_id, self.summary.resumed_from = run_id, resumed_from
         self.progress.started(self.start_url, run_id, self.fetcher.delay, resumed_from)
         outcome: RunOutcome
@@ -150,17 +145,16 @@ class Crawl:
                 why = listing.error or f"HTTP {listing.status}" if listing.text is None else "no action links"
                 raise NotKausalWatch(f"not a Kausal Watch site: no actions listed at {self.list_url} ({why})")
             start = self.listed[0]
-        first = self._visit(start)
+        first = self._take(start, deferred=True)
         if not self.listed and not first.linked:
             why = first.error or first.reason or first.outcome
             raise NotKausalWatch(f"not a Kausal Watch site: {start} is not an action page ({why})")
-        self._emit(first, deferred=True)
         self._walk(first, "previous")
         self._flush_pending()
         self._walk(first, "next")
         for url in self.listed:
             if url not in self.visits:
-                self._emit(self._visit(url), orphan=True)
+                self._take(url, orphan=True)
         self._place_held()
 
     def _seed(self, page: FetchResult) -> None:
@@ -232,9 +226,7 @@ class Crawl:
             anchor = current
 
     def _step(self, url: str, direction: Direction) -> Visit:
-        visit = self._visit(url)
-        self._emit(visit, deferred=direction == "previous")
-        return visit
+        return self._take(url, deferred=direction == "previous")
 
     def _list_neighbour(self, anchor: Visit | None, direction: Direction) -> str | None:
         if anchor is None:
@@ -246,22 +238,30 @@ class Crawl:
                 return self.listed[i]
         return None
 
-    def _visit(self, url: str) -> Visit:
+    def _take(self, url: str, *, deferred: bool = False, orphan: bool = False) -> Visit:
+        """Visit one URL: its page and its observation are stored in one transaction, unless the observation must
+        wait for its place in the chain (`_observe`)."""
         reusable = self.maker.can_reuse(url)
         if not reusable and self.options.max_pages is not None and self.summary.fetched >= self.options.max_pages:
             raise _Stop(f"stopped after --max-pages {self.options.max_pages}")
-        visit = self.maker.visit(url)
+        visit = self.maker.visit(url, lambda v: self._observe(v, deferred=deferred, orphan=orphan))
         self.visits[url] = visit
         if visit.fetched:
             self.summary.fetched += 1
         else:
             self.summary.reused += 1 if visit.page_id is not None else 0
         self.summary.requests, self.summary.retries = self.fetcher.stats.requests, self.fetcher.stats.retries
+        self.progress.page(visit.url, visit.identifier, visit.outcome, visit.error or visit.reason,
+                           self.fetcher.stats.retries)
+        self.failures_in_row = self.failures_in_row + 1 if visit.outcome == "fetch_failed" else 0
+        if self.failures_in_row >= self.options.max_failures:
+            raise _Stop(f"stopped after {self.failures_in_row} failed pages in a row (last: {visit.error})")
         return visit
 
-    def _emit(self, visit: Visit, *, deferred: bool = False, orphan: bool = False) -> None:
+    def _observe(self, visit: Visit, *, deferred: bool, orphan: bool) -> None:
         """Hand the observation to the archive. The backward walk holds its observations until it reaches the
-        first action, so positions count from the start of the chain; its pages are already stored."""
+        first action, so positions count from the start of the chain, and after a break the walk holds them until
+        the pages' own links give their order; their pages are stored at once all the same."""
         if deferred:
             self.pending.append(visit)
         elif self.broken:
@@ -270,11 +270,6 @@ class Crawl:
             self._store_orphan(visit)
         else:
             self._store(visit, self._next_position())
-        self.progress.page(visit.url, visit.identifier, visit.outcome, visit.error or visit.reason,
-                           self.fetcher.stats.retries)
-        self.failures_in_row = self.failures_in_row + 1 if visit.outcome == "fetch_failed" else 0
-        if self.failures_in_row >= self.options.max_failures:
-            raise _Stop(f"stopped after {self.failures_in_row} failed pages in a row (last: {visit.error})")
 
     def _flush_pending(self) -> None:
         # pending holds the start first, then each Edellinen in turn: chain order is the reverse
@@ -302,7 +297,7 @@ class Crawl:
 
     def _store(self, visit: Visit, position: int | None) -> None:
         self.summary.outcomes[visit.outcome] += 1
-        if visit.record is not None and self.known is not None:
+        if visit.record is not None:
             before = self.known.get(visit.record.identifier)
             now = visit.record.record_hash()
             self.summary.records["new" if before is None else "same" if before == now else "changed"] += 1

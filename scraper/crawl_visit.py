@@ -79,10 +79,10 @@ class VisitMaker:
             result = self._from_stored(url, self.reusable[url])
             result.attempts = 0  # marks "reused": nothing to store
         else:
-            result = self.fetcher.fetch(url, self._conditional(url), expect, retry_connect=not first_contact)
+            result = self._fetch(url, self._conditional(url), expect, retry_connect=not first_contact)
         if result.kind == "not_modified" and result.body is None and not self._fill_confirmed_body(url, result):
             # the archive lost the body the 304 confirmed: ask again without validators
-            result = self.fetcher.fetch(url, None, expect, retry_connect=not first_contact)
+            result = self._fetch(url, None, expect, retry_connect=not first_contact)
         return result
 
     def store_auxiliary(self, url: str, result: FetchResult) -> None:
@@ -91,7 +91,9 @@ class VisitMaker:
 
     # -- action pages ------------------------------------------------------------------------------------------
 
-    def visit(self, url: str) -> Visit:
+    def visit(self, url: str, observe: Callable[[Visit], None]) -> Visit:
+        """Fetch `url` (or reuse what an interrupted run stored), then store the page, judge it and hand the visit
+        to `observe` (which stores its observation, or holds it back) in one transaction of the archive."""
         location = action_location(url)
         visit = Visit(url=url, identifier=location.identifier if location else None, outcome="fetch_failed")
         if self.can_reuse(url):
@@ -99,13 +101,20 @@ class VisitMaker:
             result = self._from_stored(url, stored)
             visit.page_id = stored.page_id
         else:
-            result = self.fetcher.fetch(url, self._conditional(url), "html")
+            result = self._fetch(url, self._conditional(url), "html")
             visit.fetched = result.kind != "refused"
+        with self.writer.together():
             if visit.fetched:
                 visit.page_id = self._store_page(url, result)
+            self._judge(visit, result)
+            observe(visit)
+        return visit
+
+    def _judge(self, visit: Visit, result: FetchResult) -> None:
+        url = visit.url
         if result.kind == "refused":
             visit.outcome, visit.reason = "refused", result.error
-            return visit
+            return
         headers = result.headers
         if result.kind == "not_modified" and result.body is None:
             confirmed = self._confirmed_page(url)
@@ -133,9 +142,14 @@ class VisitMaker:
             visit.next = _link(verdict.record.next_url)
         elif verdict.identifier and verdict.outcome == "gone":
             visit.identifier = verdict.identifier  # a merged page names itself
-        return visit
 
     # -- plumbing --------------------------------------------------------------------------------------------
+
+    def _fetch(self, url: str, conditional: Conditional | None, expect: Expect, *, retry_connect: bool = True
+               ) -> FetchResult:
+        """Every request (and every pause before one) runs while the writer is idle: a reader may get in then."""
+        with self.writer.idle():
+            return self.fetcher.fetch(url, conditional, expect, retry_connect=retry_connect)
 
     def _conditional(self, url: str) -> Conditional | None:
         known = self.validators.get(url)

@@ -21,6 +21,7 @@ from typing import TypeVar
 import duckdb
 
 from schemas.errors import ArchiveBusy, ArchiveError
+from snapshots.handoff import RaisedHand, waiting_reader
 
 #: How long a reader (or the writer reopening) waits for the other side to let go of the file.
 READ_RETRY_SECONDS = 5.0
@@ -121,6 +122,13 @@ def _translate(db: Path, exc: duckdb.Error) -> ArchiveError:
 
 
 def _retry(db: Path, seconds: float, connect: Callable[[], T], writing: bool = False) -> T:
+    """A reader that finds the file held raises its hand (`snapshots.handoff`): a crawl lets go of the file for it
+    at its next idle moment, instead of the reader having to land in a gap by chance."""
+    with waiting_reader(db) as hand:
+        return _retry_raised(db, seconds, connect, writing, hand)
+
+
+def _retry_raised(db: Path, seconds: float, connect: Callable[[], T], writing: bool, hand: RaisedHand) -> T:
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -128,6 +136,8 @@ def _retry(db: Path, seconds: float, connect: Callable[[], T], writing: bool = F
         except duckdb.Error as exc:
             if not _is_lock_conflict(exc):
                 raise _translate(db, exc) from None
+            if not writing:
+                hand.raise_()
             if time.monotonic() >= deadline:
                 if writing:  # we hold the write lock: what blocks us is a reader that does not let go
                     found = _PID_IN_MESSAGE.search(str(exc))

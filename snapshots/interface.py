@@ -1,13 +1,16 @@
 """The one narrow interface through which the crawler (and benchmarks, and imports) write into the archive.
 
 The crawler never writes SQL; it calls these methods. Each call that stores a page or an observation is its
-own transaction, so a killed crawl loses at most the page in flight.
+own transaction, unless it is made inside `together()`: the crawler stores an action page and its observation as
+one transaction, so a killed crawl loses at most the page in flight and never keeps a page without what it was
+read as. Pages nobody observes (robots.txt, the list, sitemaps) are stored on their own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -128,11 +131,18 @@ class ArchiveWriter(Protocol):
         it does not, or there was none), with that fetch's record when `parser_version` read it."""
         ...
 
-    def release(self) -> None:
-        """Close the DuckDB connection but keep the write lock: call before a polite pause so readers
-        (`vahti runs`, `vahti sql`) get in; the next write reopens it."""
+    def current_hashes(self, scope: tuple[str, str, str]) -> dict[str, str]:
+        """identifier -> record hash of every current action of a plan (site, plan_path, language): what the
+        crawl's summary counts its records against (new, same, changed)."""
         ...
 
-    def close(self) -> None:
-        """Release the connection and the write lock (also on `with` exit)."""
+    def together(self) -> AbstractContextManager[None]:
+        """Everything stored inside commits as one transaction, or none of it does (the crawler: an action page
+        and its observation). Nothing inside may wait on the network: the file stays held."""
+        ...
+
+    def idle(self) -> AbstractContextManager[None]:
+        """The caller does not touch the archive inside (the fetcher runs every request and pause in it): the
+        writer lets go of the file there when a reader waits for it, or when it stays idle for long, so readers
+        get in during a crawl that otherwise keeps the file open."""
         ...

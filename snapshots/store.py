@@ -1,10 +1,11 @@
 """The archive writer: the one implementation of `snapshots.interface.ArchiveWriter`.
 
-Each stored page and each observation is its own transaction (a killed crawl loses at most the page in
-flight). The write lock is held for the writer's whole life, the DuckDB connection only until `release()`,
-which the crawler calls before each polite pause so `vahti runs` and `vahti sql` can read in between. `bulk()`
-trades that granularity for speed (one transaction per run, rows through DuckDB appenders) for benchmarks and
-imports.
+Each stored page and each observation is its own transaction, unless the caller groups them with `together()`
+(the crawler stores an action page and its observation as one), so a killed crawl loses at most the page in
+flight. The write lock is held for the writer's whole life and the DuckDB connection is kept open between pages
+(reopening checkpoints, the costliest step of a write); readers still get in, because the writer lets go of the
+file while it is `idle()` and a reader waits (`snapshots.handoff`). `bulk()` trades the per-page transactions
+for speed (one transaction per run, rows through DuckDB appenders) for benchmarks and imports.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from schemas.run import OBSERVATION_OUTCOMES, RUN_OUTCOMES, ObservationOutcome, 
 from snapshots.crawler_reads import CrawlerReads
 from snapshots.db import WRITE_RETRY_SECONDS, WriteLock, connect_read, connect_write
 from snapshots.front_ends import FrontEnds
+from snapshots.handoff import Handoff
 from snapshots.ledger import Latest, Ledger, RunStamp
 from snapshots.schema import check_supported, current_version, migrate
 from snapshots.store_pages import PageWriting
@@ -44,8 +46,10 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
         self._retry = retry_seconds
         self._lock = WriteLock(self.path)
         self._lock.acquire()
+        self._handoff = Handoff(self.path, self.release)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._bulk = False
+        self._together = False  # inside `together()`: one transaction, the file is not let go of
         self._appenders: dict[str, Any] = {}
         self._ids: dict[str, int] = {}
         self._init_pages()
@@ -86,8 +90,7 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
     def reload(self) -> None:
         """Forget what the writer remembers (latest versions, next ids) after SQL outside it rewrote versions,
         as the WARC backfill's history rebuild does."""
-        self._latest.clear()
-        self._pending_ends.clear()
+        self.forget_versions()
         if self._con is not None:
             for table in self._ids:
                 row = self._con.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
@@ -95,11 +98,21 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
 
     def release(self) -> None:
         """Let readers in (the write lock stays held); the next write reopens the file."""
-        if self._con is not None and not self._bulk:
+        if self._con is not None and not self._bulk and not self._together:
             self._con.close()
             self._con = None
 
+    @contextmanager
+    def idle(self) -> Iterator[None]:
+        """See `ArchiveWriter.idle`. Inside a transaction (`bulk()`, `together()`) the file stays held."""
+        if self._bulk or self._together:
+            yield
+            return
+        with self._handoff.idle():
+            yield
+
     def close(self) -> None:
+        self._handoff.close()
         if self._bulk:
             self._bulk = False
             if self._con is not None:
@@ -118,9 +131,22 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
         self.close()
 
     @contextmanager
+    def together(self) -> Iterator[None]:
+        """See `ArchiveWriter.together`: the calls inside share one transaction (nested, it is the outer one)."""
+        if self._bulk or self._together:
+            yield
+            return
+        with self._txn():
+            self._together = True
+            try:
+                yield
+            finally:
+                self._together = False
+
+    @contextmanager
     def _txn(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = self.con()
-        if self._bulk:
+        if self._bulk or self._together:
             yield con
             return
         con.execute("BEGIN TRANSACTION")
@@ -131,11 +157,19 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
             # a full disk or a file-size limit: one line for the user; what was committed before stays
             with suppress(duckdb.Error):
                 con.execute("ROLLBACK")
+            self._forget_uncommitted()
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ArchiveError(f"cannot write to {self.path}: {first}") from None
         except BaseException:
             con.execute("ROLLBACK")
+            self._forget_uncommitted()
             raise
+
+    def _forget_uncommitted(self) -> None:
+        """After a rollback: what the writer remembers (latest versions, bodies, previous fetches) may name rows
+        that never reached the file; it is read again when needed."""
+        self.forget_versions()
+        self._forget_pages()
 
     @contextmanager
     def bulk(self) -> Iterator[Archive]:
@@ -153,8 +187,7 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
         except BaseException:
             self._bulk = self.deferred_last_run = False
             self._appenders = {}
-            self._pending_ends.clear()
-            self._latest.clear()
+            self.forget_versions()
             self._forget_pages()
             con.execute("ROLLBACK")
             con.execute("RESET checkpoint_threshold")
@@ -355,6 +388,7 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
         front_end: str | None = None,
     ) -> None:
         notes = json.dumps([w.model_dump() for w in warnings], ensure_ascii=False) if warnings else None
+        self._page_observed(page_id)
         self._insert(
             "observations",
             [self._next_id("observations"), run.id, page_id, *scope, identifier, url, outcome, error, reason,

@@ -1,9 +1,10 @@
 """Storing one fetch: its page row, its body (once per hash, most often as a delta: `snapshots.bodies`), and
 whether it repeats the previous fetch of its URL but for per-request noise (`snapshots.noise`).
 
-A mixin of the writer (`snapshots.store.Archive`), kept apart so each file holds one idea. What the writer
-remembers about bodies and previous fetches is applied only once the page's transaction committed: a reference
-that never reached the file must never be used for a delta.
+A mixin of the writer (`snapshots.store.Archive`), kept apart so each file holds one idea. What the writer knows
+of a site's earlier fetches is read once per origin (`snapshots.fetch_memory`) and kept current as pages are
+stored; after a rollback it is forgotten and read again (`_forget_pages`): a reference that never reached the
+file must never be used for a delta.
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ from typing import Any
 import duckdb
 
 from schemas.action import Action, ParseWarning
-from snapshots.bodies import BodyReader, Packed, PageUnreadable, References, choose, sha256_hex
+from snapshots.bodies import (
+    CRAWL_LEVEL,
+    WHOLE_LEVEL,
+    BodyReader,
+    Packed,
+    PageUnreadable,
+    Reference,
+    References,
+    choose,
+    sha256_hex,
+)
+from snapshots.fetch_memory import Observed, earlier_fetches, observed, origin_of
 from snapshots.interface import Repeat
 from snapshots.ledger import RunStamp
 from snapshots.noise import kept_headers, strip_noise
@@ -59,6 +71,8 @@ def _key(sha: str) -> bytes:
 class PageWriting:
     """`store_page` and `repeat_of` of the writer."""
 
+    _bulk: bool  # provided by the writer: bulk writes (imports, benchmarks) compress whole bodies harder
+
     # provided by the writer
     def con(self) -> duckdb.DuckDBPyConnection:
         raise NotImplementedError
@@ -88,6 +102,8 @@ class PageWriting:
         self._last_fetch: dict[str, _Fetch] = {}
         self._repeats: dict[int, int] = {}
         self._last_sha: dict[tuple[str, str], str] = {}
+        self._origins: set[str] = set()  # origins whose earlier fetches are all in `_last_fetch`
+        self._observations: dict[int, Observed] = {}  # the last observation of those earlier fetches
 
     def _forget_pages(self) -> None:
         """After a rollback: nothing remembered may point at rows that are gone."""
@@ -95,6 +111,13 @@ class PageWriting:
         self._known_bodies = None
         self._last_fetch.clear()
         self._last_sha.clear()
+        self._origins.clear()
+        self._observations.clear()
+
+    def _page_observed(self, page_id: int | None) -> None:
+        """A page got a newer observation than the one remembered: `repeat_of` must read it."""
+        if page_id is not None:
+            self._observations.pop(page_id, None)
 
     def store_page(
         self,
@@ -116,7 +139,7 @@ class PageWriting:
                 sha, size = sha256_hex(body), len(body)
                 previous = self._previous_fetch(url)
                 if not self._stored(sha):
-                    packed = choose(body, self._references.of(url))
+                    packed = choose(body, self._references.of(url), WHOLE_LEVEL if self._bulk else CRAWL_LEVEL)
                     if packed.base is None:
                         con.execute("INSERT INTO body_wholes VALUES (?, ?, ?)", [sha, size, packed.packed])
                     else:
@@ -153,8 +176,13 @@ class PageWriting:
 
     def _previous_fetch(self, url: str) -> _Fetch | None:
         """The last fetch of `url` that received a body (a 304 since then confirmed that same body)."""
+        origin = origin_of(url)
+        if origin is not None and origin not in self._origins:
+            self._learn_origin(origin)
         if url in self._last_fetch:
             return self._last_fetch[url]
+        if origin is not None:
+            return None  # the origin's earlier fetches are all known: this URL has none
         self._flush()
         row = self.con().execute(
             "SELECT id, status, sha256, headers FROM pages WHERE url = ? AND sha256 IS NOT NULL AND size IS NOT NULL"
@@ -170,6 +198,28 @@ class PageWriting:
         fetch = _Fetch(int(row[0]), row[1], row[2], quiet)
         self._last_fetch[url] = fetch
         return fetch
+
+    def _learn_origin(self, origin: str) -> None:
+        """Every earlier fetch and reference of the origin's URLs, and what their pages were observed as."""
+        self._flush()
+        references: dict[str, Reference | None] = {}
+        for earlier in earlier_fetches(self.con(), origin):
+            if earlier.ref_sha256 is not None and earlier.ref_body is not None:
+                references[earlier.url] = Reference(earlier.ref_sha256, earlier.ref_packed_size, earlier.ref_deltas,
+                                                    earlier.ref_body)
+            if earlier.page_id is None or earlier.sha256 is None or earlier.url in self._last_fetch:
+                continue
+            body = earlier.body
+            if body is None:
+                try:
+                    body = self.bodies.body(earlier.sha256)  # a delta against another URL's body
+                except PageUnreadable:
+                    continue  # nothing to compare with: the next fetch counts as new
+            quiet = _quiet(body, json.loads(earlier.headers or "{}"))
+            self._last_fetch[earlier.url] = _Fetch(earlier.page_id, earlier.status, earlier.sha256, quiet)
+        self._references.learn(origin, references)
+        self._observations.update(observed(self.con(), [f.page_id for f in self._last_fetch.values()]))
+        self._origins.add(origin)
 
     def _confirmed_sha(self, site: str, url: str) -> str | None:
         """A 304 confirms the body of the last 200 for the URL; point at it so the page keeps its body."""
@@ -188,13 +238,12 @@ class PageWriting:
         previous = self._repeats.get(page_id)
         if previous is None:
             return None
-        self._flush()
-        row = self.con().execute(
-            "SELECT o.outcome, o.warnings, v.record, v.parser_version FROM observations o"
-            " LEFT JOIN action_versions v ON v.id = o.version_id WHERE o.page_id = ? ORDER BY o.id DESC LIMIT 1",
-            [previous],
-        ).fetchone()
-        if row is None or row[0] not in ("parsed", "unchanged") or row[2] is None or row[3] != parser_version:
+        seen = self._observations.get(previous)
+        if seen is None:
+            self._flush()
+            seen = observed(self.con(), [previous]).get(previous)
+        if seen is None or seen.outcome not in ("parsed", "unchanged") or seen.record is None \
+                or seen.parser_version != parser_version:
             return Repeat(previous)
-        warnings = tuple(ParseWarning.model_validate(w) for w in json.loads(row[1] or "[]"))
-        return Repeat(previous, Action.model_validate_json(row[2]), warnings)
+        warnings = tuple(ParseWarning.model_validate(w) for w in json.loads(seen.warnings or "[]"))
+        return Repeat(previous, Action.model_validate_json(seen.record), warnings)

@@ -44,7 +44,7 @@ class CiResult:
 
 
 def _cleanup(db: Path) -> None:
-    for suffix in ("", ".wal", ".lock"):
+    for suffix in ("", ".wal", ".lock", ".readers"):
         with contextlib.suppress(FileNotFoundError):
             db.with_name(db.name + suffix).unlink()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -153,6 +154,8 @@ class MemoryWriter:
         self.pages: dict[int, StoredPage] = {}
         self.page_runs: dict[int, int] = {}
         self.observations: list[Observation] = []
+        self.transactions = 0  # `together()` blocks entered
+        self.idle_stretches = 0  # `idle()` blocks entered
 
     def begin_run(self, site: str, start_url: str, plan_path: str = "", language: str = "fi",
                   resumed_from: int | None = None, started_at: Any = None, cause: str = "crawl") -> int:
@@ -205,6 +208,30 @@ class MemoryWriter:
 
     def repeat_of(self, page_id: int, parser_version: str) -> None:
         return None  # every fetch is new to this writer: pages are judged as fetched
+
+    def current_hashes(self, scope: tuple[str, str, str]) -> dict[str, str]:
+        """The records of the latest run of the plan that saw any (this writer keeps no versions)."""
+        latest: dict[str, str] = {}
+        for o in self.observations:
+            if o.record is not None and (o.record.site, o.record.plan_path, o.record.language) == scope:
+                latest[o.record.identifier] = o.record.record_hash()
+        return latest
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Pages and observations stored inside are kept only if the block ends normally, as in one transaction."""
+        pages, runs, observations = dict(self.pages), dict(self.page_runs), list(self.observations)
+        self.transactions += 1
+        try:
+            yield
+        except BaseException:
+            self.pages, self.page_runs, self.observations = pages, runs, observations
+            raise
+
+    @contextmanager
+    def idle(self) -> Iterator[None]:
+        self.idle_stretches += 1
+        yield
 
     def run_observations(self, run_id: int) -> list[Observation]:
         return [o for o in self.observations if o.run_id == run_id]

@@ -43,8 +43,8 @@ def stop_here():
     marker.touch()
     time.sleep(120)
 
-def choose(body, reference):
-    packed = real_choose(body, reference)
+def choose(body, reference, *level):
+    packed = real_choose(body, reference, *level)
     if packed.base is not None:
         seen["deltas"] += 1
         if seen["deltas"] == nth:

@@ -188,7 +188,7 @@ def _changed_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:
 
 
 def _lower(value: Any) -> str:
-    return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
+    return " ".join(str(value or "").split()).casefold()
 
 
 #: Per list field: the keys items are matched by, strongest first; the last pass is fuzzy on the label.
@@ -262,8 +262,12 @@ def diff_mapping(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[st
 # records
 
 
+_RANK = {name: n for n, name in enumerate(FIELD_ORDER)}
+
+
 def _field_rank(name: str) -> tuple[int, str]:
-    return (FIELD_ORDER.index(name), "") if name in FIELD_ORDER else (len(FIELD_ORDER), name)
+    rank = _RANK.get(name)
+    return (rank, "") if rank is not None else (len(FIELD_ORDER), name)
 
 
 def diff_fields(
@@ -275,11 +279,12 @@ def diff_fields(
     a = as_dict(old) or {}
     b = as_dict(new) or {}
     skip = NOT_COMPARED | set(ignore)
-    names = sorted((set(a) | set(b)) - skip, key=_field_rank)
+    # stored records are normalised already: equal values need no second look (the common case), and only the
+    # fields that differ are put in reading order
+    differing = [k for k in a.keys() | b.keys() if k not in skip and a.get(k) != b.get(k)]
     out: dict[str, FieldChange] = {}
-    for name in names:
+    for name in sorted(differing, key=_field_rank):
         o, n = a.get(name), b.get(name)
-        # stored records are normalised already: equal values need no second cleaning (the common case)
         if same(o, n):
             continue
         if isinstance(o, list) or isinstance(n, list):

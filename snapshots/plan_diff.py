@@ -12,8 +12,10 @@ from schemas.errors import UsageError
 from snapshots.causes import HIDDEN_CAUSES, MARKUP
 from snapshots.change_model import PlanDiff, RunInfo
 from snapshots.diff import ActionChange, FieldChange, change_order, diff_plans, diff_records, natural_key
+from snapshots.records import RecordReader
 from snapshots.report_read import (
     Key,
+    PlanState,
     last_complete_runs,
     plan_state,
     resolve_when,
@@ -70,7 +72,8 @@ def _between(
     if a.started_at is None or b.started_at is None:
         return causes, fields
     for version in versions_of(
-        con, "site = ? AND valid_from > ? AND valid_from <= ?", [site, a.started_at, b.started_at], meaning=True
+        con, "site = ? AND valid_from > ? AND valid_from <= ?", [site, a.started_at, b.started_at], meaning=True,
+        records=False,
     ):
         causes.setdefault(version.key, set()).add(version.cause)
         fields.setdefault(version.key, set()).update(version.meaning_fields)
@@ -91,13 +94,17 @@ def diff_runs(
     A modified action lists only the fields whose meaning changed between the runs (what a new front end printed
     differently is not news); an action whose versions between the runs changed only presentation (`markup`) or
     came from a reparse is left out. `all_changes` shows both, field by field as the records differ."""
-    a, b = plan_state(con, from_run), plan_state(con, to_run)
+    reader = RecordReader(con)
+    a, b = plan_state(con, from_run, reader, records=False), plan_state(con, to_run, reader, records=False)
     unknown = a.unknown | b.unknown
-    old: dict[Key, dict[str, Any]] = {k: v.record for k, v in a.versions.items()}
-    new: dict[Key, dict[str, Any]] = {}
-    for key, version in b.versions.items():
-        # The same version on both sides is no change, whatever the records say after a re-parse.
-        new[key] = old[key] if key in a.versions and a.versions[key].id == version.id else version.record
+    moved = _moved(a, b, unknown)
+    # Only actions whose version differs between the runs (or that moved) can be news: only their records are
+    # read. The same version on both sides is no change, whatever the records say after a re-parse.
+    wanted = {k for k in a.versions.keys() | b.versions.keys()
+              if k not in a.versions or k not in b.versions or a.versions[k].id != b.versions[k].id} | set(moved)
+    records = reader.of_ids([v.id for side in (a, b) for k, v in side.versions.items() if k in wanted])
+    old: dict[Key, dict[str, Any]] = {k: records[v.id] for k, v in a.versions.items() if k in wanted}
+    new: dict[Key, dict[str, Any]] = {k: records[v.id] for k, v in b.versions.items() if k in wanted}
     causes_seen, meaning = _between(con, to_run.site, from_run, to_run)
     causes = {key: next((c for c in _CAUSE_RANK if c in seen), "crawl") for key, seen in causes_seen.items()}
     # A removal opens no version: it is due to whatever kind of run saw the action missing.
@@ -108,11 +115,11 @@ def diff_runs(
     reasons = {key: why for key, why in b.gone.items()}
     # Removed before the later run (which then no longer mentions it): the reason its version was closed with.
     for key in a.versions:
-        if key not in new and key not in reasons and key not in unknown:
+        if key not in b.versions and key not in reasons and key not in unknown:
             before = versions_of(
                 con,
                 "site = ? AND plan_path = ? AND language = ? AND identifier = ? AND valid_from <= ?",
-                [*key, to_run.started_at],
+                [*key, to_run.started_at], records=False,
             )
             if before and before[-1].gone_reason:
                 reasons[key] = before[-1].gone_reason
@@ -123,10 +130,10 @@ def diff_runs(
     if not all_changes:
         for change in everything:
             _keep_meaning(change, meaning)
-    _add_moves(everything, _moved(con, from_run, to_run, unknown), old, new, to_run.cause)
+    _add_moves(everything, moved, old, new, to_run.cause)
     everything.sort(key=change_order)
     shown = [c for c in everything if all_changes or c.cause not in HIDDEN_CAUSES]
-    hidden = [c for c in everything if c not in shown]
+    hidden = [c for c in everything if not (all_changes or c.cause not in HIDDEN_CAUSES)]
     unknown_ids = sorted({k[3] for k in unknown}, key=natural_key)
     return PlanDiff(
         from_run, to_run, shown, unknown_ids,
@@ -146,23 +153,11 @@ def _keep_meaning(change: ActionChange, meaning: dict[Key, set[str]]) -> None:
         change.cause = MARKUP
 
 
-def _order(con: duckdb.DuckDBPyConnection, run: RunInfo) -> list[Key]:
-    rows = con.execute(
-        "SELECT site, plan_path, language, identifier, min(position) AS p FROM observations"
-        " WHERE run_id = ? AND identifier IS NOT NULL AND position IS NOT NULL AND version_id IS NOT NULL"
-        " GROUP BY ALL ORDER BY p",
-        [run.id],
-    ).fetchall()
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
-
-
-def _moved(
-    con: duckdb.DuckDBPyConnection, a: RunInfo, b: RunInfo, unknown: set[Key]
-) -> dict[Key, tuple[int, int]]:
+def _moved(a: PlanState, b: PlanState, unknown: set[Key]) -> dict[Key, tuple[int, int]]:
     """Actions whose place in the plan's order changed: those outside the longest common subsequence of the
     two orders (so one action moving is one move, not a shift of everything between)."""
-    order_a = [k for k in _order(con, a) if k not in unknown]
-    order_b = [k for k in _order(con, b) if k not in unknown]
+    order_a = [k for k in a.order if k not in unknown]
+    order_b = [k for k in b.order if k not in unknown]
     common = set(order_a) & set(order_b)
     seq_a = [k for k in order_a if k in common]
     seq_b = [k for k in order_b if k in common]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -32,18 +32,25 @@ RUN_COLUMNS = (
     "id", "site", "plan_path", "language", "start_url", "started_at", "finished_at", "outcome", "reason",
     "resumed_from", "cause", *COUNT_COLUMNS,
 )
+#: Times are read as microseconds since the epoch: DuckDB's Python client turns every TIMESTAMPTZ value into an
+#: aware datetime through a time-zone lookup, which cost a history more than its query (bench/RESULTS.md).
 _RUN_SELECT = (
-    "id, site, started_at, finished_at, outcome, plan_path, start_url, reason, cause, language, resumed_from, "
-    + ", ".join(COUNT_COLUMNS)
+    "id, site, epoch_us(started_at), epoch_us(finished_at), outcome, plan_path, start_url, reason, cause, language,"
+    " resumed_from, " + ", ".join(COUNT_COLUMNS)
 )
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def utc_from_us(micros: int | None) -> dt.datetime | None:
+    return None if micros is None else _EPOCH + dt.timedelta(microseconds=micros)
 
 
 def _run(row: tuple[Any, ...]) -> RunInfo:
     return RunInfo(
         id=int(row[0]),
         site=row[1],
-        started_at=row[2],
-        finished_at=row[3],
+        started_at=utc_from_us(row[2]),
+        finished_at=utc_from_us(row[3]),
         outcome=row[4],
         plan_path=row[5] or "",
         start_url=row[6],
@@ -86,7 +93,7 @@ def runs_by_id(con: duckdb.DuckDBPyConnection, ids: Iterable[int | None]) -> dic
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
-    rows = con.execute(f"SELECT {_RUN_SELECT} FROM runs WHERE id IN (SELECT unnest(?::BIGINT[]))", [wanted])
+    rows = con.execute(f"SELECT {_RUN_SELECT} FROM runs WHERE list_contains(?::BIGINT[], id)", [wanted])
     return {run.id: run for run in map(_run, rows.fetchall())}
 
 
@@ -180,43 +187,49 @@ class VersionRow:
 
 
 _VERSION_COLUMNS = (
-    "id, site, plan_path, language, identifier, valid_from, valid_to, first_run, last_run, closed_run, cause,"
-    " gone_reason, record_zstd, front_end, parser_version, record_base"
+    "id, site, plan_path, language, identifier, epoch_us(valid_from) AS from_us, epoch_us(valid_to), first_run,"
+    " last_run, closed_run, cause, gone_reason, record_zstd, front_end, parser_version, record_base"
 )
 #: the fields whose meaning each version changed, from its rows in action_changes (asked for only where needed)
-_MEANING_FIELDS = (
-    ", (SELECT list(DISTINCT c.field ORDER BY c.field) FROM action_changes c WHERE c.new_version = action_versions.id)"
-)
+_MEANING_FIELDS = "SELECT new_version, field FROM action_changes WHERE list_contains(?::BIGINT[], new_version)"
 
 
-def _version(row: tuple[Any, ...], records: dict[int, dict[str, Any]]) -> VersionRow:
+def _version(row: tuple[Any, ...], records: dict[int, dict[str, Any]], meaning: tuple[str, ...] = ()) -> VersionRow:
     return VersionRow(
         id=int(row[0]),
         key=(row[1], row[2], row[3], row[4]),
-        valid_from=row[5],
-        valid_to=row[6],
+        valid_from=_EPOCH + dt.timedelta(microseconds=row[5]),
+        valid_to=utc_from_us(row[6]),
         first_run=row[7],
         last_run=row[8],
         closed_run=row[9],
         cause=row[10],
         gone_reason=row[11],
-        record=records[int(row[0])],
+        record=records.get(int(row[0]), {}),
         front_end=row[13],
         parser_version=row[14],
-        meaning_fields=tuple(row[16] or ()) if len(row) > 16 else (),
+        meaning_fields=meaning,
     )
 
 
 def versions_of(
-    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], meaning: bool = False
+    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], meaning: bool = False,
+    reader: RecordReader | None = None, records: bool = True,
 ) -> list[VersionRow]:
-    """Versions matching `where`, oldest first; `meaning=True` also reads the fields whose meaning each changed."""
-    columns = _VERSION_COLUMNS + (_MEANING_FIELDS if meaning else "")
-    rows = con.execute(
-        f"SELECT {columns} FROM action_versions WHERE {where} ORDER BY valid_from, id", params
-    ).fetchall()
-    records = RecordReader(con).decode((int(r[0]), r[12], r[15]) for r in rows)
-    return [_version(r, records) for r in rows]
+    """Versions matching `where`, oldest first; `meaning=True` also reads the fields whose meaning each changed.
+    `reader`: one shared by the reads of one answer (each record decoded once); `records=False` leaves every
+    `record` empty, for callers that need only when and why versions changed."""
+    # Sorted and joined here, not in SQL: for the few dozen rows of an answer, DuckDB's sort and join cost
+    # several milliseconds each (bench/RESULTS.md, the query benchmark), the rest of the read one or two.
+    columns = _VERSION_COLUMNS if records else _VERSION_COLUMNS.replace("record_zstd,", "NULL,", 1)
+    rows = sorted(con.execute(f"SELECT {columns} FROM action_versions WHERE {where}", params).fetchall(),
+                  key=lambda r: (r[5], r[0]))
+    decoded = (reader or RecordReader(con)).decode((int(r[0]), r[12], r[15]) for r in rows) if records else {}
+    fields: dict[int, set[str]] = {}
+    if meaning and rows:
+        for version_id, name in con.execute(_MEANING_FIELDS, [[r[0] for r in rows]]).fetchall():
+            fields.setdefault(int(version_id), set()).add(name)
+    return [_version(r, decoded, tuple(sorted(fields.get(int(r[0]), ())))) for r in rows]
 
 
 @dataclass
@@ -227,17 +240,25 @@ class PlanState:
     versions: dict[Key, VersionRow]
     gone: dict[Key, str]
     unknown: set[Key]
+    #: the actions the run read a version of, in the plan's order (their first place in the run's walk)
+    order: list[Key] = field(default_factory=list)
 
 
-def plan_state(con: duckdb.DuckDBPyConnection, run: RunInfo) -> PlanState:
+def plan_state(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, reader: RecordReader | None = None, records: bool = True
+) -> PlanState:
+    """What one run saw; `records=False` leaves the records unread (a diff reads only those that differ)."""
     rows = con.execute(
-        "SELECT site, plan_path, language, identifier, outcome, coalesce(reason, error), version_id"
+        "SELECT site, plan_path, language, identifier, outcome, coalesce(reason, error), version_id, position"
         " FROM observations WHERE run_id = ? AND identifier IS NOT NULL ORDER BY id",
         [run.id],
     ).fetchall()
     seen: dict[Key, tuple[str, str | None, int | None]] = {}
-    for site, plan_path, language, identifier, outcome, why, version_id in rows:
+    places: dict[Key, int] = {}
+    for site, plan_path, language, identifier, outcome, why, version_id, position in rows:
         key = (site, plan_path, language, identifier)
+        if position is not None and version_id is not None and position < places.get(key, position + 1):
+            places[key] = position
         previous = seen.get(key)
         # A parsed observation wins over a failed retry of the same page in the same run.
         if previous is not None and previous[2] is not None and version_id is None:
@@ -246,7 +267,7 @@ def plan_state(con: duckdb.DuckDBPyConnection, run: RunInfo) -> PlanState:
     ids = [v for (_, _, v) in seen.values() if v is not None]
     by_id: dict[int, VersionRow] = {}
     if ids:
-        for version in versions_of(con, "id IN (SELECT unnest(?::BIGINT[]))", [ids]):
+        for version in versions_of(con, "list_contains(?::BIGINT[], id)", [ids], reader=reader, records=records):
             by_id[version.id] = version
     versions: dict[Key, VersionRow] = {}
     gone: dict[Key, str] = {}
@@ -258,7 +279,8 @@ def plan_state(con: duckdb.DuckDBPyConnection, run: RunInfo) -> PlanState:
             gone[key] = why or "gone"
         else:
             unknown.add(key)
-    return PlanState(run, versions, gone, unknown)
+    order = sorted(places, key=lambda k: places[k])
+    return PlanState(run, versions, gone, unknown, order)
 
 
 def versions_valid_at(con: duckdb.DuckDBPyConnection, site: str, instant: dt.datetime) -> list[VersionRow]:

@@ -1,4 +1,4 @@
-"""Items inside a section: tasks, organisations, contacts, indicators, links, status updates.
+"""Items inside a section: tasks, contacts, indicators, links, status updates (organisations: `dom_orgs`).
 
 Each reader takes the section's nodes and relies on tags, link targets and text shapes (a date, a heading, a
 parenthesised caption), never on hashed class names, so that a redesign that keeps the words keeps the data.
@@ -14,18 +14,14 @@ from selectolax.lexbor import LexborNode
 from schemas import vocab
 from schemas.dates import DATE_TEXT, parse_day
 from schemas.text import clean_block, clean_inline
+from scraper.dom_orgs import ORG_SUFFIX_SKIP
+from scraper.index_find import top_most
 from scraper.index_text import block_text, inline_text
 from scraper.page_index import HEADING_TAGS, PageIndex
-from scraper.parse_layers import ContactItem, IndicatorItem, LinkItem, OrgItem, TaskItem, UpdateItem
+from scraper.parse_layers import ContactItem, IndicatorItem, LinkItem, TaskItem, UpdateItem
 from scraper.urls import absolute
 
 _STATE_WORDS = re.compile(r"^(?:tehty|tehtävä|gjort|att göra|done|todo)\s*", re.I)
-_ARIA_PREFIX = re.compile(
-    r"^(?:päävastuuorganisaatio|päävastuutaho|huvudansvarig|main responsible|pääyhteyshenkilö|"
-    r"huvudkontaktperson|main contact person)\s*:?\s*",
-    re.I,
-)
-_ORG_SUFFIX_SKIP = ("sähköposti", "e-post", "e-mail")
 
 
 def lines_of(index: PageIndex, node: LexborNode, skip_roots: frozenset[int] = frozenset()) -> list[str]:
@@ -37,31 +33,6 @@ def lines_of(index: PageIndex, node: LexborNode, skip_roots: frozenset[int] = fr
         if line and vocab.label_field(line) != vocab.CHROME:
             out.append(line)
     return out
-
-
-def top_most(nodes: list[LexborNode], tag: str) -> list[LexborNode]:
-    """Elements of `tag` in the given subtrees that are not nested in another one (task details may hold lists)."""
-    found: list[LexborNode] = []
-    for node in nodes:
-        if node.tag == tag:
-            found.append(node)
-            continue
-        if node.tag == "-text":
-            continue
-        candidates = node.css(tag)
-        seen_ids: set[int] = set()
-        for cand in candidates:
-            parent = cand.parent
-            nested = False
-            while parent is not None and parent.mem_id != node.mem_id:
-                if parent.mem_id in seen_ids:
-                    nested = True
-                    break
-                parent = parent.parent
-            if not nested:
-                found.append(cand)
-                seen_ids.add(cand.mem_id)
-    return found
 
 
 # --- tasks ---------------------------------------------------------------------------------------------------
@@ -154,76 +125,9 @@ def _in_skipped(node: LexborNode, stop: LexborNode) -> bool:
     return False
 
 
-# --- responsible organisations ------------------------------------------------------------------------------
-def read_organizations(index: PageIndex, nodes: list[LexborNode]) -> list[OrgItem]:
-    items = top_most(nodes, "li") or top_most(nodes, "a") or _badges(nodes)
-    roles = _roles_by_subheading(index, nodes)
-    labels = [_aria_label(item) for item in items]
-    # 2019 labels are the full name ("Päävastuutaho: Helen Oy"); V3 labels are "{abbreviation} {name}"
-    full_name_labels = any(label and label.casefold().startswith("päävastuutaho") for label in labels)
-    orgs: list[OrgItem] = []
-    for item, label in zip(items, labels, strict=True):
-        anchor = item if item.tag == "a" else item.css_first("a")
-        shown_node = anchor or (_badges([item]) or [item])[0]
-        shown = inline_text(index, shown_node)
-        if not shown or shown.casefold() in vocab.EMPTY_MARKERS or shown.casefold().startswith(_ORG_SUFFIX_SKIP):
-            continue
-        full = full_name_from_label(label, shown, label_is_full_name=full_name_labels)
-        orgs.append({"name": full or shown, "abbreviation": shown if full else None, "role": roles.get(item.mem_id)})
-    return orgs
-
-
-def _roles_by_subheading(index: PageIndex, nodes: list[LexborNode]) -> dict[int, str]:
-    """V3 can split the block under "Päävastuutahot" / "Yhteistyötahot": each item takes the role above it."""
-    roles: dict[int, str] = {}
-    role: str | None = None
-    for node in nodes:
-        if node.tag == "-text":
-            continue
-        for el in node.traverse():
-            if el.tag in HEADING_TAGS or el.tag in ("strong", "b", "dt"):
-                role = vocab.ROLE_HEADINGS.get(inline_text(index, el).rstrip(":").casefold(), role)
-            elif role is not None and el.tag in ("li", "a"):
-                roles.setdefault(el.mem_id, role)
-    return roles
-
-
-def _aria_label(item: LexborNode) -> str | None:
-    for candidate in (item, item.css_first("a"), *item.css("[aria-label]")):
-        if candidate is not None and candidate.attributes.get("aria-label") is not None:
-            return candidate.attributes.get("aria-label")
-    return None
-
-
-def full_name_from_label(label: str | None, shown: str, label_is_full_name: bool = False) -> str | None:
-    """The full organisation name an aria-label reveals, or None when it says nothing more than the badge."""
-    if label is None:
-        return None
-    rest = _ARIA_PREFIX.sub("", label)
-    if rest.startswith("null "):
-        rest = rest[5:]
-    rest = clean_inline(rest)
-    if not label_is_full_name and rest.startswith(shown + " "):
-        rest = rest[len(shown) + 1 :].strip()
-    if not rest or rest == shown:
-        return None
-    return rest
-
-
-def _badges(nodes: list[LexborNode]) -> list[LexborNode]:
-    found = []
-    for node in nodes:
-        if node.tag == "-text":
-            continue
-        for cand in [node, *node.css(".badge")]:
-            if "badge" in (cand.attributes.get("class") or "").split():
-                found.append(cand)
-    return found
-
-
 # --- contact persons ----------------------------------------------------------------------------------------
 def read_contacts(index: PageIndex, nodes: list[LexborNode]) -> list[ContactItem]:
-    items = top_most(nodes, "li")
+    items = top_most(index, nodes, "li")
     if not items and _avatar_groups(nodes):
         return [_person(g) for g in _avatar_groups(nodes) if g]
     groups = [lines_of(index, li) for li in items] if items else [_lines_of_nodes(index, nodes)]
@@ -231,7 +135,7 @@ def read_contacts(index: PageIndex, nodes: list[LexborNode]) -> list[ContactItem
     for lines in groups:
         lines = [
             ln for ln in lines
-            if not ln.casefold().startswith(_ORG_SUFFIX_SKIP) and "@" not in ln and ln.casefold() != "name"
+            if not ln.casefold().startswith(ORG_SUFFIX_SKIP) and "@" not in ln and ln.casefold() != "name"
         ]
         if not items:  # no list structure: three lines a person
             for k in range(0, len(lines), 3):

@@ -26,7 +26,7 @@ class FlatTree:
         self.ends: list[int] = []
         self.texts: list[str] = []  # a text node's raw text; "" for an element
         self._by_id: dict[int, int] | None = None
-        #: entries with a left-out child that can hold elements a selector still finds (a link in `<object>`)
+        #: entries with a left-out child holding elements a selector still finds (a link in `<object>`)
         self.opaque: list[int] = []
         #: elements with a child left out of the index that is not a comment (an icon, a form control)
         self.odd_children: set[int] = set()
@@ -34,6 +34,7 @@ class FlatTree:
         self._attrs: dict[int, dict[str, str | None]] = {}
         self._classes: dict[int, list[str]] = {}
         self._with_class: dict[str, set[int]] = {}
+        self._with_attr: dict[str, list[int]] = {}
         self._memo: dict[tuple[str, int], object] = {}
 
     def _build(self, root: LexborNode) -> None:
@@ -74,7 +75,7 @@ class FlatTree:
             elif tag[:1] == "-" or tag in _LEFT_OUT:
                 if tag != "-comment":
                     odd.add(parent)
-                    if tag in _MAY_HOLD_LINKS and node.first_child is not None:
+                    if tag not in _RAW_TEXT and node.first_child is not None:
                         self.opaque.append(parent)
                 node = node.next
             else:
@@ -121,10 +122,49 @@ class FlatTree:
                 found.append(nodes[root])
                 continue
             end = ends[root]
-            if any(root <= k < end for k in self.opaque):
+            if self.opaque_in(root, end):
                 found.extend(nodes[root].css("a[href]"))
                 continue
             found.extend(nodes[k] for k in range(root + 1, end) if tags[k] == "a" and "href" in self.attrs(k))
+        return found
+
+    def opaque_in(self, start: int, end: int) -> bool:
+        """Whether a left-out subtree within [start, end) holds elements: the index cannot answer for it there."""
+        return any(start <= k < end for k in self.opaque)
+
+    def left_out_in(self, start: int, end: int) -> bool:
+        """Whether any element within [start, end) was left out (an `<input>` may carry a class a selector sees)."""
+        return any(start <= k < end for k in self.odd_children)
+
+    def top_most(self, roots: list[int], tag: str) -> list[LexborNode] | None:
+        """Elements of `tag` in these subtrees not nested in another one (a root that is one stands for itself),
+        in document order; None where a left-out subtree could hold one (the caller asks lexbor then)."""
+        tags, ends, nodes = self.tags, self.ends, self.nodes
+        found: list[LexborNode] = []
+        for root in roots:
+            if tags[root] == tag:
+                found.append(nodes[root])
+                continue
+            end = ends[root]
+            if self.opaque_in(root, end):
+                return None
+            k = root + 1
+            while k < end:
+                if tags[k] == tag:
+                    found.append(nodes[k])
+                    k = ends[k]
+                else:
+                    k += 1
+        return found
+
+    def with_attr(self, name: str) -> list[int]:
+        """Entries carrying attribute `name`, in document order, found by one selector a tree (the root too)."""
+        found = self._with_attr.get(name)
+        if found is None:
+            hits = self.root.css(f"[{name}]")
+            by_id = self.by_id if hits else {}
+            found = sorted(k for k in (by_id.get(n.mem_id, -1) for n in hits) if k >= 0)
+            self._with_attr[name] = found
         return found
 
     def with_class(self, name: str) -> set[int]:
@@ -135,8 +175,6 @@ class FlatTree:
             hits = self.root.css("." + name)
             by_id = self.by_id if hits else {}
             found = {k for k in (by_id.get(n.mem_id, -1) for n in hits) if k >= 0 and name in self.classes(k)}
-            if name in self.classes(0):  # a selector looks below the root only
-                found.add(0)
             self._with_class[name] = found
         return found
 
@@ -167,7 +205,8 @@ class FlatTree:
 MISSING = object()
 #: Tags left out with their subtree; a button stays for the badge it may hold, an image for what it labels.
 _LEFT_OUT = SKIP_TAGS - {"button", "img"}
-_MAY_HOLD_LINKS = frozenset({"head", "noscript", "svg", "template", "iframe", "canvas", "video", "audio", "object"})
+#: left-out tags whose content is text only: nothing a selector finds lies inside them
+_RAW_TEXT = frozenset({"title", "textarea", "script", "style"})
 #: Tag ids below this are lexbor's static ones, the same in every document.
 _STATIC_TAG_IDS = 1024
 _TAG_NAMES: dict[int, str] = {}

@@ -9,6 +9,7 @@ way, by `html_text`, so every caller gets the same text either way.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import accumulate
 
 from selectolax.lexbor import LexborNode
 
@@ -41,10 +42,21 @@ def _shows_badge(index: FlatTree, k: int) -> bool:
     return found
 
 
+def _special_counts(index: FlatTree, badges: set[int]) -> list[int]:
+    """counts[i]: entries before i that break, skip or mark their text (blocks, cells, buttons, badges, …); an
+    element with none inside reads as the plain run of its texts, in one step."""
+    found = index.memo("special", -1)
+    if not isinstance(found, list):
+        found = [0, *accumulate(tag in _KIND or k in badges for k, tag in enumerate(index.tags))]
+        index.remember("special", -1, found)
+    return found
+
+
 def pieces(index: FlatTree, roots: Iterable[int], skip: set[int] | frozenset[int] = frozenset()) -> list[str]:
     """The pieces `html_text._pieces` gives for these entries (skip: entries whose subtree is left out)."""
     tags, ends, texts = index.tags, index.ends, index.texts
     badges = index.with_class("badge")
+    special = None if skip else _special_counts(index, badges)
     out: list[str] = []
     append = out.append
     cell_depth = 0
@@ -75,6 +87,12 @@ def pieces(index: FlatTree, roots: Iterable[int], skip: set[int] | frozenset[int
                 k = ends[k]
                 continue
             kind = _KIND.get(tag)
+            if kind is None and special is not None and k not in badges:
+                end = ends[k]
+                if special[end] == special[k + 1]:  # plain inline text inside: its texts are its pieces
+                    out.extend(map(_flat, texts[k + 1 : end]))
+                    k = end
+                    continue
             if kind == _SKIP or (kind == _BUTTON and not _shows_badge(index, k)):
                 k = ends[k]
                 continue

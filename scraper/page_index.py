@@ -13,6 +13,7 @@ used to be walked some forty times.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 from selectolax.lexbor import LexborNode
 
@@ -28,6 +29,7 @@ GROUP_FIELDS = frozenset({"tasks_done", "tasks_todo", "tasks_in_progress"})
 RICH_FIELDS = frozenset({"description", "lead"})
 _LABEL_TAGS = frozenset({"strong", "b", "dt", "th", "label", "div", "span", "p"})
 _LEAF_TAGS = frozenset({TEXT, "br"})
+_CANDIDATE_TAGS = frozenset({*_LABEL_TAGS, *HEADING_TAGS})
 _CONTENT_TAGS = frozenset({"img", "a", "li", "time", "progress", *HEADING_TAGS})
 
 
@@ -66,15 +68,12 @@ class PageIndex(FlatTree):
             role_headings = {by_id[n.mem_id] for n in role_nodes if n.mem_id in by_id}
         # only leaf-ish elements can be a label: the innermost element carrying the text (text and line breaks
         # inside, nothing else); other[i] counts the entries before i that are neither, so one subtraction tells
-        other = [0]
-        count = 0
-        for tag in tags:
-            if tag not in _LEAF_TAGS:
-                count += 1
-            other.append(count)
-        for i, tag in enumerate(tags):
-            if tag == TEXT:
-                continue
+        other = [0, *accumulate(tag not in _LEAF_TAGS for tag in tags)]
+        candidates = [i for i, tag in enumerate(tags) if tag in _CANDIDATE_TAGS]
+        if role_headings:
+            candidates = sorted(role_headings.union(candidates))
+        for i in candidates:
+            tag = tags[i]
             level = HEADING_TAGS.get(tag)
             if level is None:
                 if i < inside_heading_until:

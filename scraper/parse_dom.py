@@ -15,11 +15,12 @@ from schemas import vocab
 from schemas.action import ParseWarning
 from schemas.dates import parse_day
 from schemas.text import clean_inline
-from scraper import dom_items
+from scraper import dom_items, dom_orgs
 from scraper.dom_infer import infer_renamed_headings
 from scraper.dom_leading import leading_description
 from scraper.dom_status import PERCENT, phase_after, read_status
 from scraper.html_text import any_text, inside_anchor
+from scraper.index_find import top_most
 from scraper.index_text import block_text, entries_block_text, inline_text
 from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
 from scraper.parse_categories import category_type_key
@@ -32,6 +33,7 @@ _LI_STATE = re.compile(r"state--([A-Za-z_]+)")
 #: A pager link says only its word, maybe with "toimenpide"/"åtgärd"/"action" and arrows: a related action card named
 #: "Seuraava vaihe" links to an action too, but it is not the next one.
 _PAGER_TEXT = re.compile(r"^[\W_]*(\w+)(?:\s+(?:toimenpide|åtgärd|action))?[\W_]*$")
+_READ_BY_ITEM = frozenset({"official_description", "status", "completion", "links", "status_updates", "tasks"})
 _STRIP = ["script", "style", "noscript", "svg", "template", "iframe"]
 
 
@@ -226,7 +228,9 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
     name = section.heading.field
     tops = index.tops_in(section.start, section.end)
     nodes = [index.nodes[k] for k in tops]
-    text = entries_block_text(index, tops)
+    # the section's whole text only where a field is that text or an empty marker decides: task lists, status
+    # blocks and link lists are read item by item
+    text = "" if name in _READ_BY_ITEM else entries_block_text(index, tops)
     empty = text.casefold() in vocab.EMPTY_MARKERS or not text
     shown = result.shown
     if name == "description":
@@ -252,7 +256,7 @@ def _read_section(index: PageIndex, section: Section, url: str, language: str, r
         value = re.sub(r"\s+(vaikutus|impact|påverkan)$", "", value, flags=re.I)
         shown.impact = value or None
     elif name == "responsible_organizations":
-        shown.responsible_organizations = [] if empty else dom_items.read_organizations(index, nodes)
+        shown.responsible_organizations = [] if empty else dom_orgs.read_organizations(index, nodes)
     elif name == "contact_persons":
         shown.contact_persons = [] if empty else dom_items.read_contacts(index, nodes)
     elif name == "indicators":
@@ -314,13 +318,13 @@ def _task_groups(
         if state is None:
             continue
         grouped = shown = True
-        for li in dom_items.top_most(index.nodes_in(section.start, section.end), "li"):
+        for li in top_most(index, index.nodes_in(section.start, section.end), "li"):
             task = dom_items.read_task(index, li, state, language)
             if task:
                 tasks.append(task)
     span = next(((s.start, s.end) for s in reversed(sections) if s.heading.field == "tasks"), None)
     if not grouped and span is not None:
-        for li in dom_items.top_most(index.nodes_in(*span), "li"):
+        for li in top_most(index, index.nodes_in(*span), "li"):
             match = _LI_STATE.search(li.attributes.get("class") or "")
             raw = (match.group(1) if match else "").upper()
             state = {"COMPLETED": "done", "IN_PROGRESS": "in_progress"}.get(raw, "todo")

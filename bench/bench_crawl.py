@@ -173,13 +173,13 @@ def main(argv: list[str] | None = None) -> int:
           "durable transaction); the spider writes JSON lines and keeps nothing.")
 
     for (era, kind), (wall, parts, top) in profiles.items():
-        print(f"\n## Where vahti's time goes ({era}, {kind}: one in-process crawl under cProfile, {wall:.2f} s)\n")
+        print(f"\n## Where vahti's time goes ({era}, {kind}: one in-process crawl timed by part, {wall:.2f} s)\n")
         total = sum(parts.values())
         print(table(["part", "seconds", "share"], [[k, v, f"{v / total:.0%}"] for k, v in parts.items()]))
         if kind == "first crawl" and era in nulls:
             print(f"\nthe same crawl in this process with the archive writes left out (NullWriter, best of "
                   f"{args.rounds}, no profiler): {nulls[era]:.2f} s")
-        print("\ntop functions by own time:\n")
+        print("\ntop functions by own time (the same crawl again, under cProfile):\n")
         print(top)
 
     print("\n## Ratios\n")

@@ -1,9 +1,10 @@
-"""Where vahti's crawl time goes: one in-process crawl under cProfile, its time split into network (the fetcher),
-parse (the parser), store (the archive writer) and the rest (the walk's own bookkeeping, progress, judging).
+"""Where vahti's crawl time goes: one in-process crawl split into network (the fetcher), parse (the parser),
+store (every call into the archive writer, its transactions' begin and commit included) and the rest (the walk's
+own bookkeeping, judging, progress), each timed at the crawler's own calls so the parts cannot overlap; then
+the same crawl again under cProfile for the functions that take the most time of their own.
 
-Each part is the time spent in its code when entered from outside it: for every function of the part, the
-cumulative time of the calls made to it from functions that are not, read from the profiler's per-caller figures.
-The parts do not call each other (the writer never parses, the parser never fetches), so they add up."""
+cProfile's per-caller figures cannot split these parts: context managers and generators are entered through
+`next`, a builtin, so a writer call made inside another's `with` block looks like an entry from outside."""
 
 from __future__ import annotations
 
@@ -12,52 +13,117 @@ import datetime as dt
 import io
 import pstats
 import time
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from schemas.action import Action, ParseWarning
 from schemas.run import ObservationOutcome, RunOutcome, VersionCause
 from scraper.crawl import Crawl
-from scraper.fetch import Fetcher, FetchPolicy
-from snapshots.interface import Repeat, StoredPage, Validators
+from scraper.fetch import Conditional, Expect, Fetcher, FetchPolicy, FetchResult
+from scraper.parse import ParseResult, parse_page
+from snapshots.interface import ArchiveWriter, Repeat, StoredPage, Validators
 from snapshots.store import open_writer
 
-Where = Callable[[str], bool]  # is this file part of it?
-
-PARTS: dict[str, Where] = {
-    "network (scraper/fetch.py, httpx)": lambda f: f.endswith("scraper/fetch.py"),
-    "parse (scraper/parse.py parse_page and below)": lambda f: f.endswith("scraper/parse.py"),
-    "store (snapshots/, the archive writer and DuckDB)": lambda f: "/snapshots/" in f,
-}
+NETWORK, PARSE, STORE, OTHER = ("network (scraper/fetch.py, httpx)", "parse (scraper/parse.py parse_page)",
+                                "store (the archive writer: snapshots/, DuckDB)",
+                                "other (the walk, judging, progress, bookkeeping)")
 
 
-def _entered(raw: dict[tuple[str, int, str], Any], inside: Where) -> float:
-    total = 0.0
-    for (file, _line, _func), (_cc, _nc, _tt, _ct, callers) in raw.items():
-        if not inside(file):
-            continue
-        for (caller_file, _l, _f), figures in callers.items():
-            if not inside(caller_file):
-                total += figures[3]
-    return total
+class Clock:
+    def __init__(self) -> None:
+        self.spent = {NETWORK: 0.0, PARSE: 0.0, STORE: 0.0}
+
+    @contextmanager
+    def on(self, part: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.spent[part] += time.perf_counter() - start
+
+
+class TimedFetcher(Fetcher):
+    clock: Clock
+
+    def fetch(self, url: str, conditional: Conditional | None = None, expect: Expect = "html", *,
+              retry_connect: bool = True) -> FetchResult:
+        with self.clock.on(NETWORK):
+            return super().fetch(url, conditional, expect, retry_connect=retry_connect)
+
+
+class TimedWriter:
+    """The archive writer with every call timed as store; a `with` block of `together()` or `idle()` counts only
+    its entry and exit (BEGIN, COMMIT, the reader handoff), not what the crawler does inside."""
+
+    def __init__(self, writer: ArchiveWriter, clock: Clock) -> None:
+        self._writer = writer
+        self._clock = clock
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._writer, name)
+        if name in ("together", "idle"):
+            return lambda: self._timed_block(method())
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            with self._clock.on(STORE):
+                return method(*args, **kwargs)
+        return timed
+
+    @contextmanager
+    def _timed_block(self, block: AbstractContextManager[None]) -> Iterator[None]:
+        with self._clock.on(STORE):
+            block.__enter__()
+        try:
+            yield
+        except BaseException as exc:
+            with self._clock.on(STORE):
+                if not block.__exit__(type(exc), exc, exc.__traceback__):
+                    raise
+            return
+        with self._clock.on(STORE):
+            block.__exit__(None, None, None)
+
+
+def time_crawl(start_url: str, db: Path) -> tuple[float, dict[str, float]]:
+    """(wall seconds, seconds per part incl. 'other'), opening and closing the archive counted as store."""
+    clock = Clock()
+
+    def parse(body: bytes, url: str) -> ParseResult:
+        with clock.on(PARSE):
+            return parse_page(body, url)
+
+    start = time.perf_counter()
+    with clock.on(STORE):
+        archive = open_writer(db)
+    try:
+        with TimedFetcher(start_url, FetchPolicy(delay=0.0)) as fetcher:
+            fetcher.clock = clock
+            Crawl(fetcher, TimedWriter(archive, clock), start_url, parse=parse).run()  # type: ignore[arg-type]
+    finally:
+        with clock.on(STORE):
+            archive.close()
+    wall = time.perf_counter() - start
+    parts = dict(clock.spent)
+    parts[OTHER] = max(0.0, wall - sum(parts.values()))
+    return wall, parts
 
 
 def profile_crawl(start_url: str, db: Path, top: int = 14) -> tuple[float, dict[str, float], str]:
-    """(wall seconds, seconds per part incl. 'other', the top functions by own time as text). Opening and
-    closing the archive count as store; the crawl writes into `db` (run it twice for a re-crawl)."""
+    """A crawl into `db` timed by part (`time_crawl`), then the same crawl into a copy of `db` as it was, under
+    cProfile: (wall seconds, seconds per part, the top functions by own time as text). Run it twice on one
+    `db` for a re-crawl."""
+    copy = db.with_name(db.name + ".profiled")
+    copy.unlink(missing_ok=True)
+    if db.exists():
+        copy.write_bytes(db.read_bytes())
+    wall, parts = time_crawl(start_url, db)
     prof = cProfile.Profile()
-    start = time.perf_counter()
     prof.enable()
-    with open_writer(db) as writer, Fetcher(start_url, FetchPolicy(delay=0.0)) as fetcher:
+    with open_writer(copy) as writer, Fetcher(start_url, FetchPolicy(delay=0.0)) as fetcher:
         Crawl(fetcher, writer, start_url).run()
     prof.disable()
-    wall = time.perf_counter() - start
-    stats = pstats.Stats(prof)
-    raw: dict[tuple[str, int, str], Any] = stats.stats  # type: ignore[attr-defined]
-    parts = {label: _entered(raw, inside) for label, inside in PARTS.items()}
-    parts["other (the walk, judging, progress, bookkeeping)"] = max(0.0, wall - sum(parts.values()))
     out = io.StringIO()
     pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
     lines = [ln for ln in out.getvalue().splitlines() if ln.strip()]

@@ -15,9 +15,9 @@ from schemas import vocab
 from schemas.dates import DATE_TEXT, parse_day
 from schemas.text import clean_block, clean_inline
 from scraper.dom_orgs import ORG_SUFFIX_SKIP
-from scraper.index_find import top_most
-from scraper.index_text import block_text, inline_text
-from scraper.page_index import HEADING_TAGS, PageIndex
+from scraper.index_find import entry_of, top_most
+from scraper.index_text import block_text, entries_block_text, inline_text
+from scraper.page_index import HEADING_TAGS, TEXT, PageIndex
 from scraper.parse_layers import ContactItem, IndicatorItem, LinkItem, TaskItem, UpdateItem
 from scraper.urls import absolute
 
@@ -37,7 +37,7 @@ def lines_of(index: PageIndex, node: LexborNode, skip_roots: frozenset[int] = fr
 
 # --- tasks ---------------------------------------------------------------------------------------------------
 def read_task(index: PageIndex, li: LexborNode, state: str, language: str) -> TaskItem | None:
-    heading = next((n for n in li.traverse() if n.tag in HEADING_TAGS and n.mem_id != li.mem_id), None)
+    heading = _first_heading(index, li)
     if heading is not None:
         title = inline_text(index, heading)
         before, after = _split_around(index, li, heading)
@@ -78,8 +78,58 @@ def _first_date(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+def _first_heading(index: PageIndex, li: LexborNode) -> LexborNode | None:
+    k = entry_of(index, li, tags_only=True)
+    if k is None:
+        return next((n for n in li.traverse() if n.tag in HEADING_TAGS and n.mem_id != li.mem_id), None)
+    tags = index.tags
+    return next((index.nodes[j] for j in range(k + 1, index.ends[k]) if tags[j] in HEADING_TAGS), None)
+
+
 def _split_around(index: PageIndex, container: LexborNode, marker: LexborNode) -> tuple[list[str], list[str]]:
     """Text lines of a container before and after one of its descendants (the marker itself excluded)."""
+    by_id = index.by_id
+    start, at = by_id.get(container.mem_id), by_id.get(marker.mem_id)
+    if start is None or at is None or index.left_out_in(start, at):
+        return _split_around_nodes(index, container, marker)
+    tags, texts, ends = index.tags, index.texts, index.ends
+    text_before: list[str] = []
+    in_button_until = -1  # a button's text is its label, not the item's
+    for j in range(start + 1, at):
+        tag = tags[j]
+        if tag == TEXT:
+            if j >= in_button_until:
+                text_before.append(texts[j])
+        elif tag == "button" and ends[j] > in_button_until:
+            in_button_until = ends[j]
+    return ([clean_inline(" ".join(text_before))] if text_before else [], _after_lines_at(index, at, start))
+
+
+def _after_lines_at(index: PageIndex, at: int, container: int) -> list[str]:
+    """`_after_lines` from the index: the siblings after the marker and after each ancestor below the container."""
+    tags, texts, ends, parents = index.tags, index.texts, index.ends, index.parents
+    out = []
+    k = at
+    while k != container and k >= 0:
+        parent = parents[k]
+        stop = ends[parent] if parent >= 0 else len(tags)
+        j = ends[k]
+        while j < stop:
+            if tags[j] == TEXT:
+                text = clean_inline(texts[j])
+                if text:
+                    out.append(text)
+            else:
+                block = entries_block_text(index, [j])
+                lines = [p for p in block.split("\n\n") if vocab.label_field(clean_inline(p)) != vocab.CHROME]
+                if lines:
+                    out.append("\n\n".join(lines))
+            j = ends[j]
+        k = parent
+    return out
+
+
+def _split_around_nodes(index: PageIndex, container: LexborNode, marker: LexborNode) -> tuple[list[str], list[str]]:
     text_before: list[str] = []
     text_after: list[str] = []
     passed = False

@@ -8,7 +8,7 @@ from schemas import vocab
 from schemas.text import clean_inline
 from scraper import dom_items
 from scraper.index_text import block_text
-from scraper.page_index import PageIndex, Section
+from scraper.page_index import TEXT, PageIndex, Section
 from scraper.parse_categories import is_category_href
 from scraper.parse_layers import Shown
 from scraper.urls import absolute, action_location
@@ -27,17 +27,21 @@ def leading_description(
                 default=len(index.nodes))
     if updated_line is not None and updated_line >= start:
         limit = min(limit, updated_line)
-    skip: set[int] = set()
+    skip: set[int] = set()  # entries of badges and of links to actions or categories: never the description
     first: int | None = None
+    tags, texts = index.tags, index.texts
+    badges = index.with_class("badge")
     for k in range(start, limit):
-        node = index.nodes[k]
-        if node.tag != "-text":
-            classes = (node.attributes.get("class") or "").split()
-            href = node.attributes.get("href") or ""
-            if "badge" in classes or (node.tag == "a" and (action_location(absolute(url, href)) or is_category_href(href))):
-                skip.add(node.mem_id)
+        tag = tags[k]
+        if tag != TEXT:
+            if k in badges:
+                skip.add(k)
+            elif tag == "a":
+                href = index.attrs(k).get("href") or ""
+                if action_location(absolute(url, href)) or is_category_href(href):
+                    skip.add(k)
             continue
-        line = clean_inline(node.text_content or "")
+        line = clean_inline(texts[k])
         if first is None and line and not _inside(index, k, skip) and _is_prose(line):
             first = k
     if first is None:
@@ -57,27 +61,29 @@ def leading_description(
         if entry is not None:  # comments and skipped tags are not in the index
             nodes.append(sibling)
         sibling = sibling.next
+    skip_ids = frozenset(index.nodes[k].mem_id for k in skip)
     paragraphs = []
     for node in nodes:
-        text = block_text(index, node, frozenset(skip)) if node.tag != "-text" else clean_inline(node.text_content or "")
+        text = block_text(index, node, skip_ids) if node.tag != "-text" else clean_inline(node.text_content or "")
         paragraphs += [para for para in text.split("\n\n") if _is_prose(clean_inline(para))]
     if not paragraphs:
         return None
     shown.description = "\n\n".join(paragraphs)
     by_id = index.by_id
     shown.description_links = dom_items.read_links(
-        index, [by_id[n.mem_id] for n in nodes if n.tag != "-text" and n.mem_id not in skip], url
+        index, [by_id[n.mem_id] for n in nodes if n.tag != "-text" and n.mem_id not in skip_ids], url
     )
     last = next((index.by_id[n.mem_id] for n in reversed(nodes) if n.mem_id in index.by_id), block)
     return block, index.ends[last]
 
 
 def _inside(index: PageIndex, k: int, skip: set[int]) -> bool:
-    parent = index.parents[k]
+    parents = index.parents
+    parent = parents[k]
     while parent >= 0:
-        if index.nodes[parent].mem_id in skip:
+        if parent in skip:
             return True
-        parent = index.parents[parent]
+        parent = parents[parent]
     return False
 
 

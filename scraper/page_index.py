@@ -54,6 +54,7 @@ class PageIndex(FlatTree):
 
     def __init__(self, root: LexborNode) -> None:
         super().__init__(root)
+        self._container_ends: dict[int, int] = {}
         self.headings = self._headings()
         self._position = {h.entry: k for k, h in enumerate(self.headings)}
 
@@ -127,7 +128,14 @@ class PageIndex(FlatTree):
         return self.by_id[node.mem_id]
 
     def container_end(self, i: int) -> int:
-        """End of the nearest ancestor that holds something after entry i (the entry's own block)."""
+        """End of the nearest ancestor that holds something after entry i (the entry's own block); kept per
+        entry, as the renamed-heading check and the section list both ask for every heading."""
+        found = self._container_ends.get(i)
+        if found is None:
+            found = self._container_ends[i] = self._container_end(i)
+        return found
+
+    def _container_end(self, i: int) -> int:
         ends, parents = self.ends, self.parents
         end_i = ends[i]
         p = parents[i]

@@ -186,20 +186,17 @@ def _sections(index: PageIndex, h1: LexborNode | None) -> list[Section]:
 def _in_page_furniture(index: PageIndex, k: int) -> bool:
     """Whether an ancestor of entry k is a footer or navigation; answers are kept per entry (headings share
     ancestors), and the climb is a loop, so that no nesting depth can exhaust the stack."""
-    roles = index.memo("furniture-roles", 0)
-    if not isinstance(roles, set):  # one selector a page instead of every ancestor's attributes
-        found_roles = index.root.css('[role="navigation"], [role="contentinfo"]')
-        by_id = index.by_id if found_roles else {}
-        roles = {by_id[n.mem_id] for n in found_roles
-                 if n.mem_id in by_id and n.attributes.get("role") in ("navigation", "contentinfo")}
-        index.remember("furniture-roles", 0, roles)
+    known = index.memo("furniture", -1)
+    if not isinstance(known, _Furniture):
+        known = _Furniture(index)
+        index.remember("furniture", -1, known)
+    answers, roles = known.answers, known.roles
     tags, parents = index.tags, index.parents
     climbed: list[int] = []
-    found: object = None
+    found: bool | None = None
     while True:
-        known = index.memo("furniture", k)
-        if isinstance(known, bool):
-            found = known
+        found = answers.get(k)
+        if found is not None:
             break
         climbed.append(k)
         parent = parents[k]
@@ -211,8 +208,20 @@ def _in_page_furniture(index: PageIndex, k: int) -> bool:
             break
         k = parent
     for entry in climbed:
-        index.remember("furniture", entry, found)
-    return bool(found)
+        answers[entry] = found
+    return found
+
+
+class _Furniture:
+    """The page's navigation and footer landmarks by role (one selector a page, not every ancestor's attributes)
+    and the answers found so far."""
+
+    def __init__(self, index: PageIndex) -> None:
+        hits = index.root.css('[role="navigation"], [role="contentinfo"]')
+        by_id = index.by_id if hits else {}
+        self.roles = {by_id[n.mem_id] for n in hits
+                      if n.mem_id in by_id and n.attributes.get("role") in ("navigation", "contentinfo")}
+        self.answers: dict[int, bool] = {}
 
 
 def _furniture_above(node: LexborNode) -> bool:

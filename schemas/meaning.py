@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from schemas.action import Action
 from schemas.meaning_values import ISO_PREFIX, collapse, neighbour, schedule_meaning, when_meaning
+from schemas.record_shape import FIELDS, Action
 
 ERAS: Final = ("v1early", "v1", "v2", "v3")
 _V1 = frozenset({"v1early", "v1"})
@@ -102,7 +102,7 @@ PRESENTATION: Final = (
 )
 #: Identity: the same in every version of an action.
 IDENTITY: Final = ("site", "plan_path", "language", "identifier")
-_FIELD_ORDER: Final = tuple(Action.model_fields)
+_FIELD_ORDER: Final = FIELDS
 
 
 def can_show(front_end: str | None, facet: str) -> bool:

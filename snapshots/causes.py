@@ -21,8 +21,8 @@ from typing import Any
 
 import duckdb
 
-from schemas.action import Action
 from schemas.meaning import advance
+from schemas.record_shape import Action
 
 #: Causes that say where a record came from; a record of theirs that means nothing new is `markup`.
 SOURCE_CAUSES = frozenset({"crawl", "import"})

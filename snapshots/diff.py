@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from schemas.action import Action
+from schemas.record_shape import Action
 from schemas.text import clean_block
 from snapshots.causes import HIDDEN_CAUSES
 from snapshots.diff_match import Item, pair_items

@@ -16,7 +16,7 @@ import scraper.parse as parse
 import scraper.parse_dom as parse_dom
 
 _PARSE_STAGES = ("extract", "map_fields", "read_dom", "merge", "resolve_categories", "LexborHTMLParser", "to_utf8")
-_DOM_STAGES = ("PageIndex", "infer_renamed_headings", "_pager", "_test_banner", "_updated_at", "_sections",
+_DOM_STAGES = ("PageIndex", "infer_renamed_headings", "read_pager", "_test_banner", "_updated_at", "_sections",
                "_read_section", "_task_groups", "_categories", "leading_description", "_bold_lead", "_extra_sections")
 
 

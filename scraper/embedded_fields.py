@@ -33,7 +33,7 @@ _TASK_STATE = {
 
 
 def _s(value: Any) -> str | None:
-    return clean_inline(value) if isinstance(value, str) and clean_inline(value) else None
+    return (clean_inline(value) or None) if isinstance(value, str) else None
 
 
 def _items(value: Any) -> list[dict[str, Any]]:

@@ -16,23 +16,22 @@ from schemas.action import ParseWarning
 from schemas.dates import parse_day
 from schemas.text import clean_inline
 from scraper import dom_items, dom_orgs
+from scraper.dom_furniture import in_page_furniture
 from scraper.dom_infer import infer_renamed_headings
 from scraper.dom_leading import leading_description
+from scraper.dom_pager import read_pager
 from scraper.dom_status import PERCENT, phase_after, read_status
-from scraper.html_text import any_text, inside_anchor
+from scraper.html_text import inside_anchor
 from scraper.index_find import top_most
 from scraper.index_text import block_text, entries_block_text, inline_text
 from scraper.page_index import HEADING_TAGS, Heading, PageIndex, Section
 from scraper.parse_categories import category_type_key
 from scraper.parse_layers import CategoryBlock, Embedded, Shown, ShownCategory, TaskItem
-from scraper.urls import absolute, action_location
+from scraper.urls import action_location
 
 _IDENTIFIER = re.compile(r"^[A-Za-z]{0,4}\d+(?:[.\-]\d+)*[A-Za-z]?\.?$")
 _GROUP_STATE = {"tasks_done": "done", "tasks_in_progress": "in_progress", "tasks_todo": "todo"}
 _LI_STATE = re.compile(r"state--([A-Za-z_]+)")
-#: A pager link says only its word, maybe with "toimenpide"/"åtgärd"/"action" and arrows: a related action card named
-#: "Seuraava vaihe" links to an action too, but it is not the next one.
-_PAGER_TEXT = re.compile(r"^[\W_]*(\w+)(?:\s+(?:toimenpide|åtgärd|action))?[\W_]*$")
 _READ_BY_ITEM = frozenset({"official_description", "status", "completion", "links", "status_updates", "tasks"})
 _STRIP = ["script", "style", "noscript", "svg", "template", "iframe"]
 
@@ -56,7 +55,7 @@ def read_dom(tree: LexborHTMLParser, url: str, language: str, embedded: Embedded
     root = action_root or body
     result.evidence += 2 if action_root is not None else 0
     _test_banner(body, result)
-    _pager(body, url, result)
+    result.evidence += read_pager(body, url, result.shown)
     index = PageIndex(root)
     infer_renamed_headings(index, embedded or Embedded())
     h1 = _title_heading(index)
@@ -88,34 +87,6 @@ def _test_banner(body: LexborNode, result: DomResult) -> None:
     text = (body.text(deep=True, separator=" ") or "").casefold()
     if any(word in text for word in vocab.TEST_BANNER_WORDS):
         result.shown.test_instance = True
-
-
-def _pager(body: LexborNode, url: str, result: DomResult) -> None:
-    for anchor in body.css("a[href]"):
-        text = (any_text(anchor) or anchor.attributes.get("aria-label") or anchor.attributes.get("title") or "")
-        text = clean_inline(text).casefold()
-        if not text or len(text) > 40:
-            continue
-        match = _PAGER_TEXT.match(text)
-        word = match.group(1) if match else ""
-        key = "previous_url" if word in vocab.PREVIOUS_WORDS else "next_url" if word in vocab.NEXT_WORDS else None
-        if key is None or getattr(result.shown, key) is not None or _in_rich_text(anchor):
-            continue
-        target = absolute(url, anchor.attributes.get("href") or "")
-        if action_location(target) is None:
-            continue
-        setattr(result.shown, key, target.split("#")[0].split("?")[0])
-        result.evidence += 1
-
-
-def _in_rich_text(node: LexborNode) -> bool:
-    """A link in the description ("katso <a>seuraava</a> vaihe") is the city's prose, never the pager."""
-    parent = node.parent
-    while parent is not None:
-        if {"text-content", "official-text-content", "task-details"} & set((parent.attributes.get("class") or "").split()):
-            return True
-        parent = parent.parent
-    return False
 
 
 def _title_heading(index: PageIndex) -> LexborNode | None:
@@ -177,60 +148,10 @@ def _sections(index: PageIndex, h1: LexborNode | None) -> list[Section]:
     for heading in index.headings:
         if heading.entry == h1_entry:
             continue
-        if _in_page_furniture(index, heading.entry):
+        if in_page_furniture(index, heading.entry):
             continue
         out.append(index.section(heading))
     return out
-
-
-def _in_page_furniture(index: PageIndex, k: int) -> bool:
-    """Whether an ancestor of entry k is a footer or navigation; answers are kept per entry (headings share
-    ancestors), and the climb is a loop, so that no nesting depth can exhaust the stack."""
-    known = index.memo("furniture", -1)
-    if not isinstance(known, _Furniture):
-        known = _Furniture(index)
-        index.remember("furniture", -1, known)
-    answers, roles = known.answers, known.roles
-    tags, parents = index.tags, index.parents
-    climbed: list[int] = []
-    found: bool | None = None
-    while True:
-        found = answers.get(k)
-        if found is not None:
-            break
-        climbed.append(k)
-        parent = parents[k]
-        if parent < 0:
-            found = _furniture_above(index.nodes[k])
-            break
-        if tags[parent] in ("footer", "nav") or parent in roles:
-            found = True
-            break
-        k = parent
-    for entry in climbed:
-        answers[entry] = found
-    return found
-
-
-class _Furniture:
-    """The page's navigation and footer landmarks by role (one selector a page, not every ancestor's attributes)
-    and the answers found so far."""
-
-    def __init__(self, index: PageIndex) -> None:
-        hits = index.root.css('[role="navigation"], [role="contentinfo"]')
-        by_id = index.by_id if hits else {}
-        self.roles = {by_id[n.mem_id] for n in hits
-                      if n.mem_id in by_id and n.attributes.get("role") in ("navigation", "contentinfo")}
-        self.answers: dict[int, bool] = {}
-
-
-def _furniture_above(node: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in ("footer", "nav") or parent.attributes.get("role") in ("navigation", "contentinfo"):
-            return True
-        parent = parent.parent
-    return False
 
 
 def _read_section(index: PageIndex, section: Section, url: str, language: str, result: DomResult) -> None:
@@ -392,7 +313,7 @@ def _bold_lead(
             continue
         parent = node.parent
         text = inline_text(index, node)
-        if parent is None or not text or _in_page_furniture(index, k) or inline_text(index, parent) != text:
+        if parent is None or not text or in_page_furniture(index, k) or inline_text(index, parent) != text:
             continue
         if vocab.label_field(text) is not None or PERCENT.search(text):
             continue

@@ -111,10 +111,13 @@ def _resolve(cache: dict[str, Any], value: Any, depth: int, seen: set[str]) -> A
         if key in seen or key not in cache:
             return {"__ref": key}
         return _resolve(cache, cache[key], depth + 1, seen | {key})
+    # a scalar is its own value (unless past the depth limit): no call for each of the thousands of them
+    deep = depth + 1 > MAX_DEPTH
     if isinstance(value, dict):
-        return {k: _resolve(cache, v, depth + 1, seen) for k, v in value.items()}
+        return {k: _resolve(cache, v, depth + 1, seen) if deep or isinstance(v, dict | list) else v
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_resolve(cache, v, depth + 1, seen) for v in value]
+        return [_resolve(cache, v, depth + 1, seen) if deep or isinstance(v, dict | list) else v for v in value]
     return value
 
 
@@ -190,7 +193,9 @@ def _unescape_dollars(value: Any) -> Any:
             return None
         return value
     if isinstance(value, dict):
-        return {k: _unescape_dollars(v) for k, v in value.items()}
+        return {k: _unescape_dollars(v) if isinstance(v, dict | list) or (isinstance(v, str) and v[:1] == "$") else v
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_unescape_dollars(v) for v in value]
+        return [_unescape_dollars(v) if isinstance(v, dict | list) or (isinstance(v, str) and v[:1] == "$") else v
+                for v in value]
     return value

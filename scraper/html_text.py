@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from schemas import vocab
 from schemas.text import clean_block, clean_inline
@@ -131,32 +131,3 @@ def any_text(node: LexborNode | None) -> str:
     if node is None:
         return ""
     return clean_inline(node.text(deep=True, separator=" ") or "")
-
-
-def fragment_text(html: str | None) -> str | None:
-    """Text of an HTML fragment from embedded data (descriptions are rich text)."""
-    return fragment_text_and_links(html)[0]
-
-
-def fragment_links(html: str | None) -> list[tuple[str, str]]:
-    """(title, href) of every anchor in an HTML fragment."""
-    return fragment_text_and_links(html)[1]
-
-
-def fragment_text_and_links(html: str | None) -> tuple[str | None, list[tuple[str, str]]]:
-    """Both readings of one fragment from a single parse: a description needs its text and its links, and a
-    parser built per question cost more than the reading."""
-    if html is None:
-        return None, []
-    wants_links = "<a" in html.lower()
-    if "<" not in html and "&" not in html:
-        return clean_inline(html), []  # plain text shown in HTML: a source newline is a space, as a browser shows it
-    tree = LexborHTMLParser(f"<body>{html}</body>")
-    found = []
-    if wants_links:
-        for anchor in tree.css("a[href]"):
-            href = (anchor.attributes.get("href") or "").strip()
-            title = inline_text(anchor)
-            if href and title:
-                found.append((title, href))
-    return block_text(tree.body), found

@@ -5,9 +5,10 @@ at the site) and wrong for an import of captures from before the archive's first
 versions of the site are rebuilt from what every run observed, in the order the runs looked at the site:
 a parsed page whose record differs from the open version closes it and opens a new one (cause: the run's cause,
 "import" or "crawl"), a gone page closes the open version with its reason, anything else says nothing.
-Re-parse versions are kept as events at their own time. Observations are re-pointed at the rebuilt versions,
-and causes, known meanings and `action_changes` are decided again in the new order (snapshots.causes: a version
-that means nothing new is `markup`), so history, diff and export all see the spliced past.
+Re-parse versions are kept as events at their own time. Every event goes through the archive's ledger, the one
+writer of versions, so causes, known meanings, `action_changes` and packed records are decided in the new order
+exactly as a crawl decides them (snapshots.causes: a version that means nothing new is `markup`), and
+observations are re-pointed at the rebuilt versions: history, diff and export all see the spliced past.
 """
 
 from __future__ import annotations
@@ -15,24 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from schemas.action import Action
-from snapshots.causes import reclassify
-from snapshots.records import repack
-from snapshots.versions import version_row
+from snapshots.ledger import Ledger, RunStamp
+
+if TYPE_CHECKING:
+    from snapshots.store import Archive
 
 Key = tuple[str, str, str, str]
-
-
-@dataclass
-class _Open:
-    row: list[Any]
-    record: dict[str, Any]
-    record_hash: str
-    observations: list[int] = field(default_factory=list)
 
 
 @dataclass(order=True)
@@ -58,12 +52,14 @@ def needs_splice(con: duckdb.DuckDBPyConnection, site: str, since: dt.datetime, 
     return bool(row and row[0])
 
 
-def rebuild_versions(con: duckdb.DuckDBPyConnection, site: str) -> int:
-    """Rebuild every version of a site from its observations; returns the number of versions. One transaction."""
-    records: dict[str, tuple[str, str]] = {}
+def rebuild_versions(archive: Archive, site: str) -> int:
+    """Rebuild every version of a site from its observations, through the archive's ledger (the one writer of
+    versions); returns the number of versions. One transaction."""
+    con = archive.con()
+    records: dict[str, str] = {}
     reparse: dict[Key, list[_Event]] = {}
-    for vid, ident_key, rhash, record, parser_version, cause, valid_from, first_run, era in _versions(con, site):
-        records.setdefault(rhash, (record, parser_version))
+    for vid, ident_key, rhash, record, cause, valid_from, first_run, era in _versions(con, site):
+        records.setdefault(rhash, record)
         if cause == "reparse":
             ev = _Event(valid_from, vid, "reparse", first_run, None, "reparse", rhash, front_end=era)
             reparse.setdefault(ident_key, []).append(ev)
@@ -83,85 +79,77 @@ def rebuild_versions(con: duckdb.DuckDBPyConnection, site: str) -> int:
         else:
             continue
         events.setdefault(key, []).append(ev)
+    ledger = archive.ledger
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM action_changes WHERE site = ?", [site])
         con.execute("DELETE FROM action_versions WHERE site = ?", [site])
         con.execute("UPDATE observations SET version_id = NULL WHERE site = ?", [site])
-        next_version = _max_id(con, "action_versions")
-        total = 0
+        ledger.forget()
+        ledger.deferred = True  # last_run, ends and observation pointers are written together below
+        replay = _Replay()
         for key in sorted(events):
-            next_version, made = _replay(con, sorted(events[key]), records, next_version)
-            total += made
-        reclassify(con, site)
-        repack(con, site)
+            _replay(ledger, key, sorted(events[key]), records, replay)
+        ledger.apply_pending()
+        if replay.last_run:
+            con.execute(
+                "UPDATE action_versions SET last_run = u.run FROM (SELECT unnest(?::BIGINT[]) AS id,"
+                " unnest(?::BIGINT[]) AS run) u WHERE action_versions.id = u.id",
+                [list(replay.last_run), list(replay.last_run.values())],
+            )
+        if replay.pointers:
+            con.execute(
+                "UPDATE observations SET version_id = u.version FROM (SELECT unnest(?::BIGINT[]) AS id,"
+                " unnest(?::BIGINT[]) AS version) u WHERE observations.id = u.id",
+                [list(replay.pointers), list(replay.pointers.values())],
+            )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
+        ledger.forget()
         raise
-    return total
+    finally:
+        ledger.deferred = False
+    return replay.made
 
 
 def _versions(con: duckdb.DuckDBPyConnection, site: str) -> list[tuple[Any, ...]]:
     rows = con.execute(
-        "SELECT id, site, plan_path, language, identifier, record_hash, record, parser_version, cause, valid_from,"
-        " first_run, front_end FROM action_versions WHERE site = ? ORDER BY valid_from, id",
+        "SELECT id, site, plan_path, language, identifier, record_hash, record, cause, valid_from, first_run,"
+        " front_end FROM action_versions WHERE site = ? ORDER BY valid_from, id",
         [site],
     ).fetchall()
-    return [(r[0], (r[1], r[2], r[3], r[4]), r[5], r[6], r[7], r[8], r[9], r[10], r[11]) for r in rows]
+    return [(r[0], (r[1], r[2], r[3], r[4]), r[5], r[6], r[7], r[8], r[9], r[10]) for r in rows]
 
 
-def _max_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = con.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
-    return int(row[0]) if row else 0
+@dataclass
+class _Replay:
+    made: int = 0
+    last_run: dict[int, int] = field(default_factory=dict)  # version id -> the last run that saw it
+    pointers: dict[int, int] = field(default_factory=dict)  # observation id -> its version id
 
 
-def _replay(
-    con: duckdb.DuckDBPyConnection,
-    events: list[_Event],
-    records: dict[str, tuple[str, str]],
-    next_version: int,
-) -> tuple[int, int]:
-    """One action's versions from its events; causes and change rows are decided after (`reclassify`)."""
-    current: _Open | None = None
-    made = 0
-
-    def flush(state: _Open) -> None:
-        marks = ", ".join("?" * len(state.row))
-        con.execute(f"INSERT INTO action_versions VALUES ({marks})", state.row)
-        if state.observations:
-            con.execute(
-                "UPDATE observations SET version_id = ? WHERE id IN (SELECT unnest(?::BIGINT[]))",
-                [state.row[0], state.observations],
-            )
-
+def _replay(ledger: Ledger, key: Key, events: list[_Event], records: dict[str, str], out: _Replay) -> None:
+    """One action's versions from its events, in time order: each record goes to the ledger, which opens a
+    version when it differs from the open one and decides its cause and change rows on its meaning."""
+    scope, identifier = key[:3], key[3]
     for ev in events:
+        assert ev.run_id is not None
+        stamp = RunStamp(ev.run_id, *scope, ev.at, "reparse" if ev.kind == "reparse" else ev.cause)
+        latest = ledger.scope_versions(scope).get(identifier)
         if ev.kind == "gone":
-            if current is not None:
-                current.row[6], current.row[9], current.row[13] = ev.at, ev.run_id, ev.reason
-                flush(current)
-                current = None
+            if latest is not None and latest.open:
+                ledger.close(latest, stamp, ev.reason or "gone")
             continue
         assert ev.record_hash is not None
-        if current is not None and current.record_hash == ev.record_hash:
-            if ev.kind == "seen":
-                current.row[8] = ev.run_id
-                if ev.observation is not None:
-                    current.observations.append(ev.observation)
-            continue
-        record_json, _ = records[ev.record_hash]
-        action = Action.model_validate(json.loads(record_json))
-        next_version += 1
-        cause = "reparse" if ev.kind == "reparse" else ("import" if ev.cause == "import" else "crawl")
-        row = version_row(next_version, action, ev.record_hash, ev.at, ev.run_id, cause, ev.front_end)
-        if current is not None:
-            current.row[6], current.row[9] = ev.at, ev.run_id
-            flush(current)
-        state = _Open(row, json.loads(row[14]), ev.record_hash)
-        if ev.kind == "seen" and ev.observation is not None:
-            state.observations.append(ev.observation)
-        current = state
-        made += 1
-    if current is not None:
-        flush(current)
-    return next_version, made
+        action = Action.model_validate(json.loads(records[ev.record_hash]))
+        version_id = ledger.record_version(
+            stamp, action, ev.record_hash, cause="reparse" if ev.kind == "reparse" else None, at=ev.at,
+            front_end=ev.front_end,
+        )
+        if latest is None or latest.version_id != version_id:
+            out.made += 1
+        if ev.kind == "seen":
+            out.last_run[version_id] = ev.run_id
+            if ev.observation is not None:
+                out.pointers[ev.observation] = version_id

@@ -1,13 +1,18 @@
 """Version bookkeeping: which version of each action is the latest, and opening / closing versions.
 
-The writer is the only process writing (it holds the lock), so the latest version of every action can live in
-memory, loaded once per (site, plan_path, language): one observation then costs an insert, not a lookup.
+One `Ledger`, owned by the archive writer (`Archive.ledger`), opens and closes every version: the crawl's, an
+import's, a reparse's and the history rebuild after an import (`snapshots.backfill`). The writer hands it its
+connection, its id counters and its insert (appenders in bulk mode), so versions are written the same way
+whatever wrote them. The writer is the only process writing (it holds the lock), so the latest version of every
+action can live in memory, loaded once per (site, plan_path, language): one observation then costs an insert,
+not a lookup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,24 +58,22 @@ class Latest:
 
 
 class Ledger:
-    def __init__(self) -> None:
-        self._runs: dict[int, RunStamp] = {}
+    def __init__(
+        self,
+        con: Callable[[], duckdb.DuckDBPyConnection],
+        next_id: Callable[[str], int],
+        insert: Callable[[str, list[Any]], None],
+    ) -> None:
+        self.con = con
+        self._next_id = next_id
+        self._insert = insert
         self._latest: dict[Scope, dict[str, Latest]] = {}
-        #: In bulk mode `last_run` moves forward once per run (in end_run), not once per observation.
-        self.deferred_last_run = False
+        #: In bulk mode `last_run` moves forward once per run (in end_run), not once per observation, and the
+        #: versions a run closes or supersedes are updated together (`apply_pending`).
+        self.deferred = False
         self._pending_ends: list[tuple[int, dt.datetime, int, str | None]] = []
         self._pending_superseded: list[int] = []
         self._packer = Packer()
-
-    # provided by the writer
-    def con(self) -> duckdb.DuckDBPyConnection:
-        raise NotImplementedError
-
-    def _next_id(self, table: str) -> int:
-        raise NotImplementedError
-
-    def _insert(self, table: str, row: list[Any]) -> None:
-        raise NotImplementedError
 
     def scope_versions(self, scope: Scope) -> dict[str, Latest]:
         if scope not in self._latest:
@@ -102,7 +105,7 @@ class Ledger:
         latest = self.scope_versions(scope).get(record.identifier)
         con = self.con()
         if latest is not None and latest.open and latest.record_hash == record_hash:
-            if cause is None and not self.deferred_last_run:
+            if cause is None and not self.deferred:
                 con.execute(
                     "UPDATE action_versions SET last_run = ? WHERE id = ?", [run.id, latest.version_id]
                 )
@@ -159,7 +162,7 @@ class Ledger:
                 latest.record = json.loads(row[0]) if row else {}
         return latest.record
 
-    def forget_versions(self) -> None:
+    def forget(self) -> None:
         """After a rollback: nothing remembered may point at versions that are gone."""
         self._latest.clear()
         self._pending_ends.clear()
@@ -167,7 +170,7 @@ class Ledger:
         self._packer.forget()
 
     def _end_version(self, version_id: int, when: dt.datetime, run_id: int, reason: str | None) -> None:
-        if self.deferred_last_run:
+        if self.deferred:
             self._pending_ends.append((version_id, when, run_id, reason))
             return
         self.con().execute(
@@ -177,12 +180,12 @@ class Ledger:
         )
 
     def _superseded(self, version_id: int) -> None:
-        if self.deferred_last_run:
+        if self.deferred:
             self._pending_superseded.append(version_id)
             return
         self.con().execute("UPDATE action_versions SET meaning = NULL WHERE id = ?", [version_id])
 
-    def _apply_pending_ends(self) -> None:
+    def apply_pending(self) -> None:
         """Bulk mode: every version a run closed or superseded, in one statement each (after the appenders are
         flushed)."""
         if self._pending_superseded:
@@ -204,7 +207,7 @@ class Ledger:
         )
         self._pending_ends.clear()
 
-    def _close(self, latest: Latest, run: RunStamp, reason: str) -> None:
+    def close(self, latest: Latest, run: RunStamp, reason: str) -> None:
         """The action disappeared: its current version ends at this run, with why."""
         self._end_version(latest.version_id, run.started_at, run.id, reason)
         latest.open = False

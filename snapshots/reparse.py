@@ -75,7 +75,7 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
     if latest_start and latest_start[0] is not None and latest_start[0] > at:
         at = latest_start[0]
     for site_, plan_path, language, identifier, url, run_id, sha in rows:
-        current = archive.scope_versions((site_, plan_path, language)).get(identifier)
+        current = archive.ledger.scope_versions((site_, plan_path, language)).get(identifier)
         if current is not None and not current.open:
             continue  # gone: there is no current record to correct
         report.examined += 1
@@ -104,7 +104,7 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
                 report.changed += 1
             else:
                 report.added += 1
-            archive.record_version(
+            archive.ledger.record_version(
                 RunStamp(run.id, run.site, run.plan_path, run.language, run.started_at, "reparse"),
                 record,
                 record_hash,
@@ -115,6 +115,6 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
-            archive.forget_versions()
+            archive.ledger.forget()
             raise
     return report

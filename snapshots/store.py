@@ -35,13 +35,14 @@ from snapshots.store_pages import utc as _utc
 GONE_UNLISTED = "removed from the chain and the list"
 
 
-class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
-    """Writes runs, pages, observations and versions; see `Ledger` for the version bookkeeping, `PageWriting`
-    for pages and their bodies and `FrontEnds` for the era of each stored page."""
+class Archive(CrawlerReads, FrontEnds, PageWriting):
+    """Writes runs, pages, observations and versions; `ledger` (a `Ledger`) keeps the version bookkeeping,
+    `PageWriting` pages and their bodies, `FrontEnds` the era of each stored page."""
 
     def __init__(self, path: Path | str, retry_seconds: float = WRITE_RETRY_SECONDS) -> None:
-        super().__init__()
         FrontEnds.__init__(self)
+        self._runs: dict[int, RunStamp] = {}
+        self.ledger = Ledger(self.con, self._next_id, self._insert)
         self.path = Path(path)
         self._retry = retry_seconds
         self._lock = WriteLock(self.path)
@@ -90,11 +91,14 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
     def reload(self) -> None:
         """Forget what the writer remembers (latest versions, next ids) after SQL outside it rewrote versions,
         as the WARC backfill's history rebuild does."""
-        self.forget_versions()
+        self.ledger.forget()
         if self._con is not None:
             for table in self._ids:
                 row = self._con.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
                 self._ids[table] = int(row[0]) if row else 0
+
+    def current_hashes(self, scope: tuple[str, str, str]) -> dict[str, str]:
+        return self.ledger.current_hashes(scope)
 
     def release(self) -> None:
         """Let readers in (the write lock stays held); the next write reopens the file."""
@@ -168,7 +172,7 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
     def _forget_uncommitted(self) -> None:
         """After a rollback: what the writer remembers (latest versions, bodies, previous fetches) may name rows
         that never reached the file; it is read again when needed."""
-        self.forget_versions()
+        self.ledger.forget()
         self._forget_pages()
 
     @contextmanager
@@ -178,23 +182,23 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
         # One checkpoint at the end instead of one per 16 MB of log: each rewrites blocks it then leaves free.
         con.execute("SET checkpoint_threshold = '1GB'")
         con.execute("BEGIN TRANSACTION")
-        self._bulk = self.deferred_last_run = True
+        self._bulk = self.ledger.deferred = True
         self._appenders = {
             name: con.appender(name) for name in ("pages", "observations", "action_versions", "action_changes")
         }
         try:
             yield self
         except BaseException:
-            self._bulk = self.deferred_last_run = False
+            self._bulk = self.ledger.deferred = False
             self._appenders = {}
-            self.forget_versions()
+            self.ledger.forget()
             self._forget_pages()
             con.execute("ROLLBACK")
             con.execute("RESET checkpoint_threshold")
             raise
         self._flush()
-        self._apply_pending_ends()
-        self._bulk = self.deferred_last_run = False
+        self.ledger.apply_pending()
+        self._bulk = self.ledger.deferred = False
         self._appenders = {}
         con.execute("COMMIT")
         con.execute("RESET checkpoint_threshold")
@@ -274,19 +278,19 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
             # the Finnish plan as gone. A run that saw nothing speaks for its own plan.
             for scope in set(seen) or {run.scope}:
                 observed = seen.get(scope, set())
-                for identifier, latest in list(self.scope_versions(scope).items()):
+                for identifier, latest in list(self.ledger.scope_versions(scope).items()):
                     if not latest.open or identifier in observed:
                         continue
                     url = latest.url or ""
                     if outcome == "complete":
-                        self._close(latest, run, GONE_UNLISTED)
+                        self.ledger.close(latest, run, GONE_UNLISTED)
                         self._observe_row(run, None, "gone", scope, identifier, url, reason=GONE_UNLISTED)
                         closed.append(identifier)
                     else:
                         self._observe_row(run, None, "not_reached", scope, identifier, url)
             if self._bulk:
                 self._flush()
-                self._apply_pending_ends()
+                self.ledger.apply_pending()
                 con.execute(
                     "UPDATE action_versions SET last_run = ? WHERE id IN"
                     " (SELECT version_id FROM observations WHERE run_id = ? AND version_id IS NOT NULL)",
@@ -351,20 +355,20 @@ class Archive(Ledger, CrawlerReads, FrontEnds, PageWriting):
             front_end = self.front_end_of(page_id)
             if record is not None and outcome in ("parsed", "unchanged"):
                 record_hash = record.record_hash()
-                version_id = self.record_version(run, record, record_hash, front_end=front_end)
+                version_id = self.ledger.record_version(run, record, record_hash, front_end=front_end)
             elif outcome == "unchanged" and ident is not None:
                 # A 304 handed over without a re-derived record confirms the current version as it is.
-                latest = self.scope_versions(scope).get(ident)
+                latest = self.ledger.scope_versions(scope).get(ident)
                 if latest is not None and latest.open:
                     version_id, record_hash = latest.version_id, latest.record_hash
-                    if not self.deferred_last_run:
+                    if not self.ledger.deferred:
                         self.con().execute(
                             "UPDATE action_versions SET last_run = ? WHERE id = ?", [run.id, version_id]
                         )
             elif outcome == "gone" and ident is not None:
-                latest = self.scope_versions(scope).get(ident)
+                latest = self.ledger.scope_versions(scope).get(ident)
                 if latest is not None and latest.open:
-                    self._close(latest, run, reason or error or "gone")
+                    self.ledger.close(latest, run, reason or error or "gone")
             self._observe_row(
                 run, page_id, outcome, scope, ident, url, error=error, reason=reason, warnings=warnings,
                 position=position, record_hash=record_hash, version_id=version_id, front_end=front_end,

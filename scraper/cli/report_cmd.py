@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import typer
@@ -22,7 +23,9 @@ from snapshots.queries import open_reader
 from snapshots.render_markdown import render_diff_markdown, render_history_markdown
 from snapshots.render_text import render_diff_text, render_history_text
 from snapshots.report_read import choose_site, resolve_when
-from snapshots.warc_io import Capture, Judgement
+
+if TYPE_CHECKING:  # warcio and the record model: only `import` needs them
+    from snapshots.warc_io import Capture, Judgement
 
 
 class TextFormat(StrEnum):
@@ -196,6 +199,7 @@ def judge_capture(capture: Capture) -> Judgement | None:
     Captures that are not action pages (the list, robots.txt) are stored, not observed."""
     from scraper.judge import judge_response
     from scraper.urls import action_location
+    from snapshots.warc_io import Judgement
 
     if action_location(capture.url) is None:
         return None
@@ -230,5 +234,5 @@ def import_command(
         con = writer.con()
         for site, since in oldest.items():
             if needs_splice(con, site, since, new_runs):
-                count = rebuild_versions(con, site)
+                count = rebuild_versions(writer, site)
                 typer.echo(f"{site}: captures older than existing runs; history rebuilt ({count} versions)")

@@ -84,7 +84,7 @@ def test_a_backfill_splice_decides_causes_again_in_the_new_order(db: Path) -> No
     with Archive(db) as archive:
         _run(archive, 10, V3, _action("primary", "Johdanto."))
         _run(archive, 0, V1, _action(None), cause="import")
-        rebuild_versions(archive.con(), SITE)
+        rebuild_versions(archive, SITE)
         archive.reload()
     assert _rows(db, "SELECT cause, front_end, first_run FROM action_versions ORDER BY valid_from") == [
         ("import", "v1", 2), ("markup", "v3", 1)]

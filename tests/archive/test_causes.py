@@ -4,6 +4,7 @@ splices older captures into the history; a reparse stays a reparse."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,7 @@ from archive_builders import DAY0, SITE
 from schemas.action import Action, Organization, Status
 from snapshots.backfill import rebuild_versions
 from snapshots.causes import decide
+from snapshots.records import RecordReader
 from snapshots.reparse import reparse
 from snapshots.store import Archive
 
@@ -89,6 +91,14 @@ def test_a_backfill_splice_decides_causes_again_in_the_new_order(db: Path) -> No
     assert _rows(db, "SELECT cause, front_end, first_run FROM action_versions ORDER BY valid_from") == [
         ("import", "v1", 2), ("markup", "v3", 1)]
     assert _rows(db, "SELECT count(*) FROM action_changes") == [(0,)]
+    # the rebuild wrote through the ledger: every rebuilt version is packed for point reads and comes back whole
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT id, record, record_zstd, record_base FROM action_versions").fetchall()
+        assert all(r[2] is not None for r in rows)
+        assert RecordReader(con).decode((r[0], r[2], r[3]) for r in rows) == {r[0]: json.loads(r[1]) for r in rows}
+    finally:
+        con.close()
     # a later crawl that changes the role compares with the V3 value, and says so
     with Archive(db) as archive:
         _run(archive, 11, V3, _action("collaborator", "Johdanto."))

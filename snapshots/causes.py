@@ -21,7 +21,6 @@ from typing import Any
 
 import duckdb
 
-from schemas.meaning import advance
 from schemas.record_shape import Action
 
 #: Causes that say where a record came from; a record of theirs that means nothing new is `markup`.
@@ -51,6 +50,8 @@ def decide(
 ) -> Decision:
     """`known` is the action's meaning after its previous version (None: this is its first version). An action
     that comes back after it was gone keeps its source's cause: coming back is news, whatever it says."""
+    from schemas.meaning import advance  # the projection: not needed by readers that only name the causes
+
     step = advance(known, record, front_end)
     if cause in SOURCE_CAUSES and known is not None and not came_back and not step.changed:
         cause = MARKUP
@@ -65,6 +66,8 @@ def known_of(meaning: Any, record: Mapping[str, Any], front_end: str | None) -> 
             return loaded
     if isinstance(meaning, dict):
         return meaning
+    from schemas.meaning import advance
+
     return advance(None, record, front_end).known
 
 

@@ -15,20 +15,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from schemas.action import Action
 from schemas.dates import HELSINKI
+from schemas.record_shape import FIELDS
 from schemas.text import clean_inline
 from scraper.cli.app import DbOption, SiteOption, app, db_path
 from snapshots.agreement import latest_agreement
 from snapshots.queries import Shown, open_reader, run_sql, show_action
 from snapshots.render_common import STATE_WORDS
-from snapshots.reparse import reparse as reparse_archive
 from snapshots.report_read import RUN_COLUMNS, list_runs, run_listing
-from snapshots.store import open_writer
+
+if TYPE_CHECKING:  # the parser and the record model load only for `reparse`
+    from schemas.action import Action
 
 
 class TableFormat(StrEnum):
@@ -209,7 +210,7 @@ def _show_text(shown: Shown) -> str:
     if shown.at_run is not None:
         head.append(f"as of run {shown.at_run}")
     body = []
-    for name in Action.model_fields:
+    for name in FIELDS:
         if name in ("site", "plan_path", "identifier", "language", "parser_version"):
             continue
         body.extend(_field_lines(name, shown.record.get(name)))
@@ -260,6 +261,9 @@ def reparse(
 ) -> None:
     """Re-derive every current record from its stored raw page with this vahti's parser; add a version (cause
     "reparse") only where the result differs, and report per field how many records changed."""
+    from snapshots.reparse import reparse as reparse_archive
+    from snapshots.store import open_writer
+
     with open_writer(db_path(db)) as archive:
         report = reparse_archive(archive, _parse_with_current_parser, site=site)
     if fmt is ShowFormat.json:

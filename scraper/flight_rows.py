@@ -18,9 +18,10 @@ _PREFIX = 'self.__next_f.push([1,"'
 _ENDINGS = ('"])', '"]);')
 #: \u escapes that could spell a quote, a letter of "action", the colon, the brace or a newline: only the full
 #: decoder sees through them
-_DISGUISED = re.compile(r"\\u00(?:22|0[aA]|3[aA]|6[139eEfF]|74|7[bB])")
+_DISGUISED = frozenset({"22", "0a", "0A", "3a", "3A", "61", "63", "69", "6e", "6E", "6f", "6F", "74", "7b", "7B"})
 #: `"action": {` as it reads escaped, any whitespace escape (or any \u escape) allowed around the colon
 _SPACE = r"(?:\s|\\[nrtf]|\\u[0-9a-fA-F]{4})*"
+_NAME = '\\"action\\"'
 _KEY = re.compile(r'\\"action\\"' + _SPACE + ":" + _SPACE + r"\{")
 
 
@@ -42,19 +43,39 @@ def action_rows(scripts: list[str]) -> list[str] | None:
             return None  # the closing quote is escaped: not the literal it looks like
         raws.append(body)
     raw = "".join(raws)
-    if "\\u00" in raw and _DISGUISED.search(raw):
+    if _disguised(raw):
         return None
     rows: list[str] = []
-    found = _KEY.search(raw)
-    while found is not None:
-        position = found.start()
+    position = _next_key(raw, 0)
+    while position >= 0:
         start, end = _row_start(raw, position), _row_end(raw, position)
         try:
             rows.append(json.loads('"' + raw[start:end] + '"'))
         except ValueError:
             return None
-        found = _KEY.search(raw, end)
+        position = _next_key(raw, end)
     return rows
+
+
+def _disguised(raw: str) -> bool:
+    """Whether a `\\u00XX` escape could spell the key or a newline (found by `str.find`, as a regular expression
+    crawls over a string with non-Latin-1 text)."""
+    at = raw.find("\\u00")
+    while at >= 0:
+        if raw[at + 4 : at + 6] in _DISGUISED:
+            return True
+        at = raw.find("\\u00", at + 1)
+    return False
+
+
+def _next_key(raw: str, start: int) -> int:
+    """Where the next escaped `"action": {` begins, or -1: `str.find` for the name, the pattern only there."""
+    at = raw.find(_NAME, start)
+    while at >= 0:
+        if _KEY.match(raw, at):
+            return at
+        at = raw.find(_NAME, at + 1)
+    return -1
 
 
 def _is_newline(raw: str, at: int) -> bool:

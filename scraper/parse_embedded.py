@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.flight_rows import action_rows
 
@@ -38,12 +38,19 @@ def extract(tree: LexborHTMLParser, identifier: str | None) -> EmbeddedAction | 
         found = _from_next_data(next_data.text(deep=True), identifier)
         if found is not None:
             return found
-    # V3 pages carry ~140 KB of scripts: read each one's text once
-    texts = (script.text(deep=True) or "" for script in tree.css("script"))
+    # V3 pages carry ~140 KB of scripts: read each one's text once, from its one text node where it has one
+    texts = (_script_text(script) for script in tree.tags("script"))
     chunks = [text for text in texts if "__next_f" in text]
     if chunks:
         return _from_flight(chunks, identifier)
     return None
+
+
+def _script_text(script: LexborNode) -> str:
+    child = script.first_child
+    if child is not None and child.next is None and child.is_text_node:
+        return child.text_content or ""
+    return script.text(deep=True) or ""
 
 
 # --- V1 / V2: the Apollo cache -----------------------------------------------------------------------------
@@ -133,8 +140,10 @@ def _from_flight(scripts: list[str], identifier: str | None) -> EmbeddedAction |
             parsed = json.loads(row)
         except (ValueError, RecursionError):
             continue
+        # a row with no `"$…"` string (nor an escaped dollar) reads the same unescaped: no copy of it then
+        plain = '"$$' not in row and '"$undefined"' not in row and "\\u0024" not in row
         for obj in _find_action_props(parsed):
-            action = _unescape_dollars(obj["action"])
+            action = obj["action"] if plain else _unescape_dollars(obj["action"])
             if not isinstance(action, dict) or not action.get("name"):
                 continue
             if identifier is None or str(action.get("identifier")) == identifier:

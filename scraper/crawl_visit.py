@@ -115,19 +115,19 @@ class VisitMaker:
         if result.kind == "refused":
             visit.outcome, visit.reason = "refused", result.error
             return
-        headers = result.headers
-        if result.kind == "not_modified" and result.body is None:
-            confirmed = self._confirmed_page(url)
-            if confirmed is not None:
-                # the 304 confirmed this body: its stored headers say how to read it
-                result.body, headers = confirmed.body, {**_lower(confirmed.headers), **headers}
-        # a 200 that repeats the previous fetch of its URL but for per-request noise (reference 12.5) is unchanged,
-        # and its record is that fetch's when this parser read it
+        # a 200 that repeats the previous fetch of its URL but for per-request noise (reference 12.5), or a 304, is
+        # unchanged, and its record is that fetch's when this parser read it: nothing to read back or parse
         repeat = self.writer.repeat_of(visit.page_id, PARSER_VERSION) if visit.fetched and visit.page_id else None
         if repeat is not None and repeat.record is not None:
             verdict = Verdict("unchanged", repeat.record.identifier, record=repeat.record,
                               warnings=list(repeat.warnings))
         else:
+            headers = result.headers
+            if result.kind == "not_modified" and result.body is None:
+                confirmed = self._confirmed_page(url)
+                if confirmed is not None:
+                    # the 304 confirmed this body: its stored headers say how to read it
+                    result.body, headers = confirmed.body, {**_lower(confirmed.headers), **headers}
             verdict = judge_response(action_url_key(result.final_url), result.status, headers, result.body,
                                      error=result.error if result.kind == "failed" else None, parse=self.parse)
             if repeat is not None and verdict.outcome == "parsed":

@@ -34,7 +34,7 @@ _REFS = (
 _PACKED = "SELECT sha256, zstd, base FROM bodies WHERE list_contains(?::VARCHAR[], sha256)"
 _DELTAS = "SELECT base, count(*) FROM body_deltas WHERE list_contains(?::VARCHAR[], base) GROUP BY base"
 _OBSERVED = (
-    "SELECT o.page_id, o.outcome, o.warnings, v.id, v.record_zstd, v.record_base, v.parser_version"
+    "SELECT o.page_id, o.outcome, o.warnings, v.id, v.record_zstd, v.record_base, v.parser_version, o.front_end"
     " FROM observations o LEFT JOIN action_versions v ON v.id = o.version_id"
     " WHERE list_contains(?::BIGINT[], o.page_id)"
     " QUALIFY row_number() OVER (PARTITION BY o.page_id ORDER BY o.id DESC) = 1"
@@ -73,6 +73,7 @@ class Observed:
     warnings: str | None
     record: bytes | None  # the record's JSON
     parser_version: str | None
+    front_end: str | None  # the era sniffed from the page's body
 
 
 def earlier_fetches(con: duckdb.DuckDBPyConnection, origin: str) -> Iterator[Earlier]:
@@ -133,8 +134,8 @@ def observed(con: duckdb.DuckDBPyConnection, page_ids: list[int]) -> dict[int, O
     for start in range(0, len(page_ids), CHUNK):
         rows = con.execute(_OBSERVED, [page_ids[start:start + CHUNK]]).fetchall()
         records = _records(reader, [(r[3], r[4], r[5]) for r in rows if r[3] is not None and r[4] is not None])
-        for page_id, outcome, warnings, version_id, _packed, _base, parser_version in rows:
-            out[int(page_id)] = Observed(outcome, warnings, records.get(version_id), parser_version)
+        for page_id, outcome, warnings, version_id, _packed, _base, parser_version, front_end in rows:
+            out[int(page_id)] = Observed(outcome, warnings, records.get(version_id), parser_version, front_end)
     return out
 
 

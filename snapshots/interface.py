@@ -127,8 +127,9 @@ class ArchiveWriter(Protocol):
         ...
 
     def repeat_of(self, page_id: int, parser_version: str) -> Repeat | None:
-        """Whether the page just stored repeats the previous fetch of its URL but for per-request noise (None:
-        it does not, or there was none), with that fetch's record when `parser_version` read it."""
+        """Whether the page just stored repeats the previous fetch of its URL but for per-request noise, or is a
+        304 confirming it (None: it does not, or there was none), with that fetch's record when `parser_version`
+        read it."""
         ...
 
     def current_hashes(self, scope: tuple[str, str, str]) -> dict[str, str]:

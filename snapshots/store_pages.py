@@ -72,6 +72,7 @@ class PageWriting:
     """`store_page` and `repeat_of` of the writer."""
 
     _bulk: bool  # provided by the writer: bulk writes (imports, benchmarks) compress whole bodies harder
+    _era_by_sha: dict[str, str | None]  # provided by the writer (`FrontEnds`): the era of each body sniffed
 
     # provided by the writer
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -145,7 +146,8 @@ class PageWriting:
                     else:
                         con.execute("INSERT INTO body_deltas VALUES (?, ?, ?, ?)", [sha, size, packed.base, packed.packed])
             elif status == 304:
-                sha = self._confirmed_sha(run.site, url)
+                previous = self._previous_fetch(url)
+                sha = self._confirmed_sha(run.site, url, previous)
             page_id = self._next_id("pages")
             self._insert(
                 "pages",
@@ -163,6 +165,12 @@ class PageWriting:
             self._last_fetch[url] = _Fetch(page_id, status, sha, quiet)
         if status == 200 and sha is not None:
             self._last_sha[(run.site, url)] = sha
+        if status == 304 and previous is not None and sha == previous.sha256:
+            # a 304 repeats the fetch whose body it confirmed: its record, and the era sniffed from that body
+            self._repeats[page_id] = previous.page_id
+            seen = self._observations.get(previous.page_id)
+            if seen is not None and sha not in self._era_by_sha:
+                self._era_by_sha[sha] = seen.front_end
         self._note_page(page_id, sha, body)
         return page_id
 
@@ -221,10 +229,13 @@ class PageWriting:
         self._observations.update(observed(self.con(), [f.page_id for f in self._last_fetch.values()]))
         self._origins.add(origin)
 
-    def _confirmed_sha(self, site: str, url: str) -> str | None:
-        """A 304 confirms the body of the last 200 for the URL; point at it so the page keeps its body."""
+    def _confirmed_sha(self, site: str, url: str, previous: _Fetch | None) -> str | None:
+        """A 304 confirms the body of the last 200 for the URL; point at it so the page keeps its body. The last
+        fetch with a body, when it was a 200, is that one (no query)."""
         if (site, url) in self._last_sha:
             return self._last_sha[(site, url)]
+        if previous is not None and previous.status == 200:
+            return previous.sha256
         row = self.con().execute(
             "SELECT p.sha256 FROM pages p JOIN runs r ON r.id = p.run_id WHERE r.site = ? AND p.url = ?"
             " AND p.status = 200 AND p.sha256 IS NOT NULL ORDER BY p.id DESC LIMIT 1",

@@ -16,6 +16,7 @@ from snapshots.records import RecordReader
 from snapshots.report_read import (
     Key,
     PlanState,
+    VersionRow,
     last_complete_runs,
     plan_state,
     resolve_when,
@@ -114,15 +115,17 @@ def diff_runs(
     # An action removed between the runs: its reason is what the later run recorded.
     reasons = {key: why for key, why in b.gone.items()}
     # Removed before the later run (which then no longer mentions it): the reason its version was closed with.
-    for key in a.versions:
-        if key not in b.versions and key not in reasons and key not in unknown:
-            before = versions_of(
-                con,
-                "site = ? AND plan_path = ? AND language = ? AND identifier = ? AND valid_from <= ?",
-                [*key, to_run.started_at], records=False,
-            )
-            if before and before[-1].gone_reason:
-                reasons[key] = before[-1].gone_reason
+    missing = [key for key in a.versions if key not in b.versions and key not in reasons and key not in unknown]
+    if missing:  # one query for all of them: the last version of each up to the later run
+        last: dict[Key, VersionRow] = {}
+        for version in versions_of(
+            con, "site = ? AND list_contains(?::VARCHAR[], identifier) AND valid_from <= ?",
+            [to_run.site, sorted({k[3] for k in missing}), to_run.started_at], records=False,
+        ):
+            last[version.key] = version  # oldest first: the last one wins
+        for key in missing:
+            if key in last and last[key].gone_reason:
+                reasons[key] = str(last[key].gone_reason)
     ignore = tuple(ignore) if ignore is not None else NAVIGATION
     everything = diff_plans(
         old, new, reasons=reasons, causes=causes, unknown=unknown, all_changes=True, ignore=ignore

@@ -133,16 +133,17 @@ def resolve_when(con: duckdb.DuckDBPyConnection, when: str, site: str | None = N
         sites = [r[0] for r in con.execute("SELECT DISTINCT site FROM runs ORDER BY 1").fetchall()]
         if len(sites) > 1:
             raise UsageError(f"the archive holds several sites; pick one with --site ({', '.join(sites)})")
-    sql = f"SELECT {_RUN_SELECT} FROM runs WHERE outcome = 'complete' AND started_at <= ?"
+    # the run's id first, then the run: a top-1 sort over rows with strings costs DuckDB milliseconds
+    sql = "SELECT arg_max(id, (started_at, id)) FROM runs WHERE outcome = 'complete' AND started_at <= ?"
     params: list[object] = [point]
     if site is not None:
         sql += " AND site = ?"
         params.append(site)
-    row = con.execute(sql + " ORDER BY started_at DESC, id DESC LIMIT 1", params).fetchone()
-    if row is None:
+    row = con.execute(sql, params).fetchone()
+    if row is None or row[0] is None:
         where = f" of {site}" if site else ""
         raise UsageError(f"no complete run{where} on or before {when.strip()}")
-    return _run(row)
+    return get_run(con, int(row[0]))
 
 
 def last_complete_runs(con: duckdb.DuckDBPyConnection, site: str, n: int = 2) -> list[RunInfo]:
@@ -248,11 +249,11 @@ def plan_state(
     con: duckdb.DuckDBPyConnection, run: RunInfo, reader: RecordReader | None = None, records: bool = True
 ) -> PlanState:
     """What one run saw; `records=False` leaves the records unread (a diff reads only those that differ)."""
-    rows = con.execute(
-        "SELECT site, plan_path, language, identifier, outcome, coalesce(reason, error), version_id, position"
-        " FROM observations WHERE run_id = ? AND identifier IS NOT NULL ORDER BY id",
+    rows = [r[1:] for r in sorted(con.execute(  # sorted here: DuckDB's sort of string rows costs milliseconds
+        "SELECT id, site, plan_path, language, identifier, outcome, coalesce(reason, error), version_id, position"
+        " FROM observations WHERE run_id = ? AND identifier IS NOT NULL",
         [run.id],
-    ).fetchall()
+    ).fetchall())]
     seen: dict[Key, tuple[str, str | None, int | None]] = {}
     places: dict[Key, int] = {}
     for site, plan_path, language, identifier, outcome, why, version_id, position in rows:

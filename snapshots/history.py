@@ -15,21 +15,31 @@ from schemas.errors import UsageError
 from snapshots.causes import HIDDEN_CAUSES
 from snapshots.change_model import History, HistoryStep, RunInfo
 from snapshots.diff import ActionChange, diff_records
-from snapshots.report_read import Key, VersionRow, runs_by_id, versions_of
+from snapshots.report_read import Key, VersionRow, normal_plan_path, plan_words, runs_by_id, versions_of
 
 
-def _pick_key(versions: list[VersionRow], site: str, identifier: str) -> Key:
-    """The plan and language of the action asked for, from its versions in every plan and language of the site."""
-    keys = sorted({v.key for v in versions}, key=lambda k: (k[1], k[2]))
-    if not keys:
+def _pick_key(
+    versions: list[VersionRow], site: str, identifier: str, plan_path: str | None = None, language: str | None = None
+) -> Key:
+    """The plan and language of the action asked for, from its versions in every plan and language of the site.
+
+    An identifier shared by several plans or languages is asked about (--plan/--language), as `vahti diff` asks:
+    the Finnish and the English page of one action are separate histories, and picking one silently would hide
+    the other (the English page left behind is the story)."""
+    every = sorted({v.key for v in versions}, key=lambda k: (k[1], k[2]))
+    if not every:
         raise UsageError(f"no action {identifier!r} in the archive for {site}")
+    keys = [k for k in every if (plan_path is None or k[1] == normal_plan_path(plan_path))
+            and (language is None or k[2] == language)]
+    shown = ", ".join(plan_words(k[1], k[2]) for k in every)
+    if not keys:
+        raise UsageError(f"action {identifier!r} of {site} is not in that plan or language (it is in: {shown})")
     if len(keys) == 1:
         return keys[0]
-    preferred = [k for k in keys if k[1] == "" and k[2] == "fi"]
-    if preferred:
-        return preferred[0]
-    shown = ", ".join(f"{k[1] or '/'} ({k[2]})" for k in keys)
-    raise UsageError(f"action {identifier!r} exists in several plans or languages of {site}: {shown}")
+    options = [o for o, differ in (("--plan", len({k[1] for k in keys}) > 1),
+                                    ("--language", len({k[2] for k in keys}) > 1)) if differ]
+    raise UsageError(f"action {identifier!r} exists in several plans or languages of {site} ({shown});"
+                     f" pick one with {' and '.join(options)}")
 
 
 def build_history(
@@ -100,10 +110,13 @@ def _removed(number: int, version: VersionRow, get: Callable[[int | None], RunIn
 
 
 def action_history(
-    con: duckdb.DuckDBPyConnection, site: str, identifier: str, all_changes: bool = False
+    con: duckdb.DuckDBPyConnection, site: str, identifier: str, all_changes: bool = False,
+    plan_path: str | None = None, language: str | None = None,
 ) -> History:
+    """Every version of one action in one plan and language; the runs shown (each step's window) are those its
+    versions point at, so they are runs of that plan and language too."""
     every = versions_of(con, "site = ? AND identifier = ?", [site, identifier], meaning=True)
-    key = _pick_key(every, site, identifier)
+    key = _pick_key(every, site, identifier, plan_path, language)
     versions = [v for v in every if v.key == key]
     runs = runs_by_id(con, (r for v in versions for r in (v.first_run, v.last_run, v.closed_run)))
     steps = build_history(versions, runs, all_changes)

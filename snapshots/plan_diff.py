@@ -17,9 +17,13 @@ from snapshots.report_read import (
     Key,
     PlanState,
     VersionRow,
+    choose_plan,
+    is_run_id,
     last_complete_runs,
     plan_state,
+    plan_words,
     resolve_when,
+    same_plan,
     versions_of,
 )
 
@@ -31,32 +35,45 @@ _CAUSE_RANK = ("crawl", "import", "reparse", MARKUP)
 
 
 def pick_runs(
-    con: duckdb.DuckDBPyConnection, site: str, when_from: str | None, when_to: str | None
+    con: duckdb.DuckDBPyConnection, site: str, when_from: str | None, when_to: str | None,
+    plan_path: str | None = None, language: str | None = None,
 ) -> tuple[RunInfo, RunInfo]:
-    """Default: the last two complete runs; --to alone compares with the complete run before it."""
+    """Default: the last two complete runs; --to alone compares with the complete run before it. Every run is one
+    of the same plan in the same language (`choose_plan`: a run id names its own, a site crawled in several asks
+    for --plan/--language): a Finnish crawl against an English one reads as every action removed and added."""
+    scope = choose_plan(con, site, plan_path, language, (when_to, when_from))
+
+    def resolve(when: str) -> RunInfo:
+        # a run id keeps its own plan (checked against --from's below); a date looks only at the chosen plan
+        return resolve_when(con, when, site, *((plan_path, language) if is_run_id(when) else scope))
+
+    # a message names the plan and language when the user chose them (the site may hold runs of others)
+    words = f" in {plan_words(*scope)}" if plan_path is not None or language is not None else ""
     if when_from is None and when_to is None:
-        runs = last_complete_runs(con, site, 2)
+        runs = last_complete_runs(con, site, 2, *scope)
         if len(runs) < 2:
-            raise UsageError(f"{site} has fewer than two complete runs; nothing to compare yet")
+            raise UsageError(f"{site} has fewer than two complete runs{words}; nothing to compare yet")
         return runs[0], runs[1]
     if when_to:
-        to_run = resolve_when(con, when_to, site)
+        to_run = resolve(when_to)
     else:
-        last = last_complete_runs(con, site, 1)
+        last = last_complete_runs(con, site, 1, *scope)
         if not last:
-            raise UsageError(f"{site} has no complete run yet; nothing to compare")
+            raise UsageError(f"{site} has no complete run yet{words}; nothing to compare")
         to_run = last[-1]
     if when_from is not None:
-        from_run = resolve_when(con, when_from, site)
+        from_run = resolve(when_from)
     else:
         row = con.execute(
-            "SELECT id FROM runs WHERE site = ? AND outcome = 'complete' AND"
+            "SELECT id FROM runs WHERE site = ? AND plan_path = ? AND language = ? AND outcome = 'complete' AND"
             " (started_at < ? OR (started_at = ? AND id < ?)) ORDER BY started_at DESC, id DESC LIMIT 1",
-            [site, to_run.started_at, to_run.started_at, to_run.id],
+            [site, to_run.plan_path, to_run.language, to_run.started_at, to_run.started_at, to_run.id],
         ).fetchone()
         if row is None:
-            raise UsageError(f"no complete run of {site} before run {to_run.id}")
+            raise UsageError(f"no complete run of {site} {plan_words(to_run.plan_path, to_run.language)}"
+                             f" before run {to_run.id}")
         from_run = resolve_when(con, str(row[0]), site)
+    same_plan(from_run, to_run)
     if from_run.started_at is not None and to_run.started_at is not None and from_run.started_at > to_run.started_at:
         # a reversed diff reads like a plausible story (tasks "un-completed", statuses reverting): refuse it
         raise UsageError(f"--from (run {from_run.id}) is later than --to (run {to_run.id}); swap them")

@@ -18,7 +18,7 @@ import duckdb
 
 from schemas.errors import ArchiveError, UsageError
 from snapshots.db import WriteLock, connect_read, connect_write, writer_pid
-from snapshots.report_read import VersionRow, resolve_when, versions_of
+from snapshots.report_read import VersionRow, is_run_id, normal_plan_path, plan_filter, resolve_when, versions_of
 from snapshots.schema import SCHEMA_VERSION, check_supported, current_version, migrate
 
 
@@ -103,20 +103,28 @@ class Shown:
 
 
 def show_action(
-    con: duckdb.DuckDBPyConnection, identifier: str, at: str | None = None, site: str | None = None
+    con: duckdb.DuckDBPyConnection, identifier: str, at: str | None = None, site: str | None = None,
+    plan_path: str | None = None, language: str | None = None,
 ) -> Shown:
-    """The version of an action in force at WHEN (default: now; a gone action shows its last version)."""
+    """The version of an action in force at WHEN (default: now; a gone action shows its last version). An action
+    in several plans or languages is asked about (--site, --plan, --language), and a date is resolved among the
+    runs of the action's own plan and language."""
+    params: list[Any] = [identifier, *([site] if site else [])]
     keys = con.execute(
         "SELECT DISTINCT site, plan_path, language FROM action_versions WHERE identifier = ?"
-        + (" AND site = ?" if site else ""),
-        [identifier, site] if site else [identifier],
+        + (" AND site = ?" if site else "") + plan_filter(plan_path, language, params),
+        params,
     ).fetchall()
     if not keys:
         where = f" of {site}" if site else ""
+        where += f" in {normal_plan_path(plan_path) or '/'}" if plan_path is not None else ""
+        where += f" in language {language}" if language is not None else ""
         raise UsageError(f"no action {identifier!r}{where} in the archive")
     if len(keys) > 1:
         shown = ", ".join(f"{s}{p} ({lang})" for s, p, lang in sorted(keys))
-        raise UsageError(f"action {identifier!r} exists in several plans; pick one with --site ({shown})")
+        options = [o for o, n in (("--site", 0), ("--plan", 1), ("--language", 2)) if len({k[n] for k in keys}) > 1]
+        raise UsageError(f"action {identifier!r} exists in several plans or languages; pick one with"
+                         f" {' and '.join(options)} ({shown})")
     scope = list(keys[0])
     versions = versions_of(
         con, "site = ? AND plan_path = ? AND language = ? AND identifier = ?", [*scope, identifier]
@@ -124,7 +132,7 @@ def show_action(
     if at is None:
         current = [v for v in versions if v.valid_to is None]
         return Shown.of(current[-1] if current else versions[-1], None)
-    run = resolve_when(con, at, scope[0])
+    run = resolve_when(con, at, scope[0], *((plan_path, language) if is_run_id(at) else scope[1:]))
     instant = run.started_at
     valid = [v for v in versions
              if instant is not None and v.valid_from <= instant and (v.valid_to is None or v.valid_to > instant)]

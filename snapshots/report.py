@@ -15,7 +15,17 @@ from snapshots.change_model import History, PlanDiff, RunInfo
 from snapshots.diff import natural_key
 from snapshots.history import build_history
 from snapshots.plan_diff import diff_runs
-from snapshots.report_read import Key, VersionRow, list_runs, plan_state, resolve_when, versions_of
+from snapshots.report_read import (
+    Key,
+    VersionRow,
+    choose_plan,
+    is_run_id,
+    list_runs,
+    plan_state,
+    resolve_when,
+    same_plan,
+    versions_of,
+)
 
 #: The bucket for actions a run could not see (not reached, fetch or parse failed).
 UNKNOWN = "(unknown: not observed)"
@@ -42,6 +52,8 @@ class Report:
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     #: each run's agreement with the plan's own API, where `vahti verify` checked it
     agreement: dict[int, AgreementSummary] = field(default_factory=dict)
+    #: the language of the plan's runs (every run of a report is of one plan in one language)
+    language: str = "fi"
 
     @property
     def period(self) -> tuple[RunInfo, RunInfo] | None:
@@ -61,10 +73,22 @@ def build_report(
     when_from: str | None = None,
     when_to: str | None = None,
     all_changes: bool = False,
+    plan_path: str | None = None,
+    language: str | None = None,
 ) -> Report:
-    start = resolve_when(con, when_from, site) if when_from else None
-    end = resolve_when(con, when_to, site) if when_to else None
-    all_runs = list_runs(con, site)
+    """The report of one plan in one language (`choose_plan`): its status chart counts, its "Latest changes"
+    pairs and its histories follow only that plan's runs, so a site crawled in Finnish and in English never
+    reads as every action removed and added, nor counts each action twice."""
+    scope = choose_plan(con, site, plan_path, language, (when_from, when_to))
+
+    def resolve(when: str) -> RunInfo:
+        return resolve_when(con, when, site, *((plan_path, language) if is_run_id(when) else scope))
+
+    start = resolve(when_from) if when_from else None
+    end = resolve(when_to) if when_to else None
+    if start is not None and end is not None:
+        same_plan(start, end)
+    all_runs = list_runs(con, site, *scope)
     runs = [r for r in all_runs if _in_period(r, start, end)]
     if not runs:
         raise UsageError(f"no runs of {site} in that period")
@@ -87,26 +111,25 @@ def build_report(
     if current_run is not None:
         current = next(p.counts for p in points if p.run.id == current_run.id)
     latest = diff_runs(con, complete[-2], complete[-1], all_changes=all_changes) if len(complete) >= 2 else None
-    histories = _changed_histories(con, site, runs, all_runs, all_changes)
-    plan_path = runs[-1].plan_path
-    return Report(site, plan_path, runs, points, identifiers, current, current_run, latest, histories,
-                  agreement=latest_agreement(con, [r.id for r in runs]))
+    histories = _changed_histories(con, (site, *scope), runs, all_runs, all_changes)
+    return Report(site, scope[0], runs, points, identifiers, current, current_run, latest, histories,
+                  agreement=latest_agreement(con, [r.id for r in runs]), language=scope[1])
 
 
 def _changed_histories(
     con: duckdb.DuckDBPyConnection,
-    site: str,
+    plan: tuple[str, str, str],
     runs: list[RunInfo],
     all_runs: list[RunInfo],
     all_changes: bool,
 ) -> list[History]:
-    """Histories of the actions that changed in the period, keeping only the steps inside it (reparse and
-    markup steps only when `all_changes`)."""
+    """Histories of the actions of one plan in one language (site, plan_path, language) that changed in the
+    period, keeping only the steps inside it (reparse and markup steps only when `all_changes`)."""
     by_id = {r.id: r for r in all_runs}
     period_ids = {r.id for r in runs}
     first = runs[0]
     grouped: dict[Key, list[VersionRow]] = {}
-    for version in versions_of(con, "site = ?", [site], meaning=True):
+    for version in versions_of(con, "site = ? AND plan_path = ? AND language = ?", list(plan), meaning=True):
         grouped.setdefault(version.key, []).append(version)
     out: list[History] = []
     for key, versions in grouped.items():

@@ -180,7 +180,7 @@ def runs_table(runs: list[RunInfo], agreement: Mapping[int, AgreementSummary] | 
 
 
 def render_report(report: Report) -> str:
-    site = report.site + report.plan_path
+    site = f"{report.site}{report.plan_path} ({report.language})"  # one plan in one language: say which
     body = [f"<h1>What changed in {esc(site)}</h1>", summary(report), "<h2>Actions by status, crawl by crawl</h2>"]
     body.append(status_chart(report))
     if report.latest is not None:

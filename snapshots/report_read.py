@@ -77,13 +77,17 @@ def _iso(value: dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def list_runs(con: duckdb.DuckDBPyConnection, site: str | None = None) -> list[RunInfo]:
-    """Runs in the order they looked at the site (imports of old captures sort where they belong)."""
-    sql = f"SELECT {_RUN_SELECT} FROM runs"
+def list_runs(
+    con: duckdb.DuckDBPyConnection, site: str | None = None, plan_path: str | None = None, language: str | None = None
+) -> list[RunInfo]:
+    """Runs in the order they looked at the site (imports of old captures sort where they belong); `plan_path` and
+    `language` keep the runs of one plan in one language (the runs a report or a diff may compare)."""
+    sql = f"SELECT {_RUN_SELECT} FROM runs WHERE true"
     params: list[Any] = []
     if site is not None:
-        sql += " WHERE site = ?"
+        sql += " AND site = ?"
         params.append(site)
+    sql += plan_filter(plan_path, language, params)
     sql += " ORDER BY started_at, id"
     return [_run(r) for r in con.execute(sql, params).fetchall()]
 
@@ -119,15 +123,99 @@ def choose_site(con: duckdb.DuckDBPyConnection, site: str | None) -> str:
     return sites[0]
 
 
-def resolve_when(con: duckdb.DuckDBPyConnection, when: str, site: str | None = None) -> RunInfo:
+def normal_plan_path(plan_path: str) -> str:
+    """A plan's base path as `runs.plan_path` spells it: "" for a plan at the root ("/" on the command line),
+    else "/lumo" (a missing leading or a trailing slash is forgiven)."""
+    path = plan_path.strip().strip("/")
+    return f"/{path}" if path else ""
+
+
+def plan_words(plan_path: str, language: str | None) -> str:
+    """How a message names a plan in one language: "/lumo (en)", "/ (fi)"."""
+    return f"{plan_path or '/'} ({language})"
+
+
+def plan_filter(plan_path: str | None, language: str | None, params: list[Any]) -> str:
+    """SQL (AND …) keeping the rows of one plan and/or one language; appends its parameters."""
+    sql = ""
+    if plan_path is not None:
+        sql += " AND plan_path = ?"
+        params.append(normal_plan_path(plan_path))
+    if language is not None:
+        sql += " AND language = ?"
+        params.append(language)
+    return sql
+
+
+def is_run_id(when: str) -> bool:
+    """WHEN names one run (and so its plan and language), not a date."""
+    return isinstance(parse_when(when), int)
+
+
+def choose_plan(
+    con: duckdb.DuckDBPyConnection, site: str, plan_path: str | None = None, language: str | None = None,
+    whens: Iterable[str | None] = (),
+) -> tuple[str, str]:
+    """The (plan_path, language) whose runs a diff, a report or a history compares: runs pair only within one
+    plan in one language, since a Finnish and an English crawl of the same plan share no action key and would
+    read as every action removed and added.
+
+    A run id among `whens` names its plan and language itself. Otherwise a site crawled in one plan and language
+    needs no choice, and one crawled in several needs `--plan`/`--language`: a one-line usage error names the
+    choices. Asking, rather than answering per language or picking Finnish, is what a journalist should get:
+    a silently picked language hides the changes of the others (an English page left behind is a story), Finnish
+    is not every plan's first language, and one answer per language would change the single-diff shape that
+    the JSON, Markdown and HTML outputs promise; the error costs one retry and says exactly what to type."""
+    for when in whens:
+        if when is not None and is_run_id(when):
+            run = resolve_when(con, when, site, plan_path, language)
+            return run.plan_path, str(run.language)
+    every = sorted(con.execute("SELECT DISTINCT plan_path, language FROM runs WHERE site = ?", [site]).fetchall())
+    wanted = [(p, lang) for p, lang in every if (plan_path is None or p == normal_plan_path(plan_path))
+              and (language is None or lang == language)]
+    known = ", ".join(plan_words(p, lang) for p, lang in every) or "none"
+    if not wanted:
+        asked = [f"--plan {plan_path or '/'}"] if plan_path is not None else []
+        asked += [f"--language {language}"] if language is not None else []
+        raise UsageError(f"no runs of {site} for {' '.join(asked)} (plans and languages: {known})")
+    if len(wanted) > 1:
+        options = [o for o, differ in (("--plan", len({p for p, _ in wanted}) > 1),
+                                        ("--language", len({lang for _, lang in wanted}) > 1)) if differ]
+        raise UsageError(f"{site} was crawled in several plans or languages ({known});"
+                         f" pick one with {' and '.join(options)}")
+    return str(wanted[0][0]), str(wanted[0][1])
+
+
+def same_plan(from_run: RunInfo, to_run: RunInfo) -> None:
+    """Refuse to compare runs of different plans or languages: every action would read as removed and added."""
+    if (from_run.plan_path, from_run.language) != (to_run.plan_path, to_run.language):
+        raise UsageError(
+            f"--from (run {from_run.id}, {plan_words(from_run.plan_path, from_run.language)}) and --to (run"
+            f" {to_run.id}, {plan_words(to_run.plan_path, to_run.language)}) are runs of different plans or"
+            " languages; compare runs of one plan in one language"
+        )
+
+
+def resolve_when(
+    con: duckdb.DuckDBPyConnection, when: str, site: str | None = None, plan_path: str | None = None,
+    language: str | None = None,
+) -> RunInfo:
     """WHEN = a run id, or an ISO date/time meaning the last complete run on or before it (a bare date: by the end of
     that day in Helsinki, `snapshots.when`). Only complete runs answer a date: a partial run knows nothing about the
-    actions it did not reach. Without `site` an archive of several sites is a usage error for a date."""
+    actions it did not reach. Without `site` an archive of several sites is a usage error for a date. `plan_path`
+    and `language` keep a date to the runs of that plan and language (a run id of another is a usage error), so a
+    date never lands on the English crawl of a Finnish comparison."""
     point = parse_when(when)
     if isinstance(point, int):
         run = get_run(con, point)
         if site is not None and run.site != site:
             raise UsageError(f"run {point} is a run of {run.site}, not {site}")
+        if (plan_path is not None and run.plan_path != normal_plan_path(plan_path)) or (
+            language is not None and run.language != language
+        ):
+            shown = plan_words(run.plan_path if plan_path is None else normal_plan_path(plan_path),
+                               run.language if language is None else language)
+            raise UsageError(f"run {point} is a run of {plan_words(run.plan_path, run.language)}, not {shown}")
         return run
     if site is None:
         sites = [r[0] for r in con.execute("SELECT DISTINCT site FROM runs ORDER BY 1").fetchall()]
@@ -139,18 +227,29 @@ def resolve_when(con: duckdb.DuckDBPyConnection, when: str, site: str | None = N
     if site is not None:
         sql += " AND site = ?"
         params.append(site)
+    sql += plan_filter(plan_path, language, params)
     row = con.execute(sql, params).fetchone()
     if row is None or row[0] is None:
         where = f" of {site}" if site else ""
+        if plan_path is not None:
+            where += f" in {normal_plan_path(plan_path) or '/'}"
+        if language is not None:
+            where += f" in language {language}"
         raise UsageError(f"no complete run{where} on or before {when.strip()}")
     return get_run(con, int(row[0]))
 
 
-def last_complete_runs(con: duckdb.DuckDBPyConnection, site: str, n: int = 2) -> list[RunInfo]:
+def last_complete_runs(
+    con: duckdb.DuckDBPyConnection, site: str, n: int = 2, plan_path: str | None = None, language: str | None = None
+) -> list[RunInfo]:
+    """The last n complete runs of the site, oldest first; with `plan_path` and `language`, of that plan in that
+    language only (what a diff pairs: never a Finnish crawl with an English one)."""
+    params: list[Any] = [site]
+    where = plan_filter(plan_path, language, params)
     rows = con.execute(
-        f"SELECT {_RUN_SELECT} FROM runs WHERE site = ? AND outcome = 'complete'"
+        f"SELECT {_RUN_SELECT} FROM runs WHERE site = ? AND outcome = 'complete'{where}"
         " ORDER BY started_at DESC, id DESC LIMIT ?",
-        [site, n],
+        [*params, n],
     ).fetchall()
     return [_run(r) for r in reversed(rows)]
 

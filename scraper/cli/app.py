@@ -96,6 +96,13 @@ def db_path(value: Path | None) -> Path:
 
 DbOption = typer.Option(None, "--db", help="Archive file (default $VAHTI_DB or ./vahti.duckdb).")
 SiteOption = typer.Option(None, "--site", help="Host of the plan, when the archive holds several sites.")
+#: Runs and actions pair only within one plan in one language; these choose it when a site has several.
+PlanOption = typer.Option(
+    None, "--plan", help="Base path of the plan on the site (/lumo; / for the root), when the site has several."
+)
+LanguageOption = typer.Option(
+    None, "--language", help="Language of the crawls to read (fi, sv, en), when the site was crawled in several."
+)
 
 
 def load_commands() -> None:

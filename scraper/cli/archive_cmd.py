@@ -22,7 +22,7 @@ import typer
 from schemas.dates import HELSINKI
 from schemas.record_shape import FIELDS
 from schemas.text import clean_inline
-from scraper.cli.app import DbOption, SiteOption, app, db_path
+from scraper.cli.app import DbOption, LanguageOption, PlanOption, SiteOption, app, db_path
 from snapshots.agreement import latest_agreement
 from snapshots.queries import Shown, open_reader, run_sql, show_action
 from snapshots.render_common import STATE_WORDS
@@ -43,7 +43,7 @@ class ShowFormat(StrEnum):
     json = "json"
 
 
-_RUNS_TEXT = ("id", "site", "plan_path", "started_at", "finished_at", "outcome", "pages", "parsed",
+_RUNS_TEXT = ("id", "site", "plan_path", "language", "started_at", "finished_at", "outcome", "pages", "parsed",
               "unchanged", "parse_failed", "gone", "fetch_failed", "not_reached", "versions_added", "agreement",
               "agreement_field", "reason")
 
@@ -222,12 +222,14 @@ def show(
     identifier: str = typer.Argument(..., help="Action identifier as the site shows it (\"111\", \"2.1.10\")."),
     at: str | None = typer.Option(None, "--at", help="WHEN: a run id or an ISO date/time (default: now)."),
     site: str | None = SiteOption,
+    plan: str | None = PlanOption,
+    language: str | None = LanguageOption,
     fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", help="text or json."),
     db: Path | None = DbOption,
 ) -> None:
     """One action as the archive knew it at a run or date."""
     with open_reader(db_path(db)) as con:
-        shown = show_action(con, identifier, at, site)
+        shown = show_action(con, identifier, at, site, plan, language)
     if fmt is ShowFormat.json:
         sys.stdout.write(json.dumps(shown.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -16,7 +16,7 @@ import duckdb
 import typer
 
 from schemas.errors import ArchiveError, UsageError
-from scraper.cli.app import DbOption, SiteOption, app, db_path
+from scraper.cli.app import DbOption, LanguageOption, PlanOption, SiteOption, app, db_path
 from snapshots.history import action_history
 from snapshots.plan_diff import diff_runs, pick_runs
 from snapshots.queries import open_reader
@@ -80,11 +80,14 @@ def history(
     fmt: TextFormat = typer.Option(TextFormat.text, "--format", help="text (coloured on a terminal), markdown, json."),
     all_changes: bool = all_changes_option(),
     site: str | None = SiteOption,
+    plan: str | None = PlanOption,
+    language: str | None = LanguageOption,
     db: Path | None = DbOption,
 ) -> None:
     """Every version of one action, oldest first, field by field, with the window in which each change happened."""
     with reading(db) as con:
-        hist = action_history(con, choose_site(con, site), identifier, all_changes=all_changes)
+        hist = action_history(con, choose_site(con, site), identifier, all_changes=all_changes, plan_path=plan,
+                              language=language)
     if fmt is TextFormat.json:
         emit(json.dumps(hist.to_json(), ensure_ascii=False, indent=2) + "\n")
     elif fmt is TextFormat.markdown:
@@ -103,12 +106,15 @@ def diff(
     all_changes: bool = all_changes_option(),
     out: Path | None = typer.Option(None, "--out", help="Write to this file instead of standard output."),
     site: str | None = SiteOption,
+    plan: str | None = PlanOption,
+    language: str | None = LanguageOption,
     db: Path | None = DbOption,
 ) -> None:
-    """What changed across the plan between two runs (default: the last two complete runs of the site)."""
+    """What changed across the plan between two runs (default: the last two complete runs of the plan in its
+    language; a site crawled in several plans or languages asks for --plan/--language)."""
     with reading(db) as con:
         chosen = choose_site(con, site)
-        a, b = pick_runs(con, chosen, when_from, when_to)
+        a, b = pick_runs(con, chosen, when_from, when_to, plan, language)
         result = diff_runs(con, a, b, all_changes=all_changes)
     if fmt is DiffFormat.json:
         emit(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", out)
@@ -131,6 +137,8 @@ def report(
     when_to: str | None = typer.Option(None, "--to", help="End of the period: run id or ISO date (default: last run)."),
     all_changes: bool = all_changes_option(),
     site: str | None = SiteOption,
+    plan: str | None = PlanOption,
+    language: str | None = LanguageOption,
     db: Path | None = DbOption,
 ) -> None:
     """A self-contained HTML change report: status chart, latest changes, every change by action, the runs."""
@@ -138,7 +146,7 @@ def report(
     from snapshots.report_html import render_report
 
     with reading(db) as con:
-        data = build_report(con, choose_site(con, site), when_from, when_to, all_changes)
+        data = build_report(con, choose_site(con, site), when_from, when_to, all_changes, plan, language)
     emit(render_report(data), out)
 
 

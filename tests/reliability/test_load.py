@@ -13,7 +13,7 @@ import pytest
 from scraper.crawl import Crawl
 from scraper.fetch import Fetcher, FetchPolicy
 from snapshots.store import open_writer
-from tests.reliability.tools import ROOT, VAHTI, TinySite, chain_route, query
+from tests.reliability.tools import ROOT, VAHTI, TinySite, chain_route, query, wait_with_peak
 
 ACTIONS = int(os.environ.get("VAHTI_LOAD_ACTIONS", "5000"))
 
@@ -32,17 +32,17 @@ def test_a_5000_action_crawl_has_bounded_memory_and_no_fd_leak(tmp_path: Path) -
         proc = subprocess.Popen([*VAHTI, "crawl", site.base + "/actions", "--delay", "0", "--db", str(db)], cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         samples: list[tuple[int, int]] = []  # (action pages requested so far, open fds of the crawler)
-        while True:  # wait4, not poll: the child's own peak memory comes with its exit status
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if any(p.startswith("/actions/") for p in site.log[-5:]):
+        last = [0.0]
+
+        def sample() -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.25 and any(p.startswith("/actions/") for p in site.log[-5:]):
+                last[0] = now
                 samples.append((len(site.log), open_fds(proc.pid)))
-            time.sleep(0.25)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+
+        peak_mb = wait_with_peak(proc, sample=sample)
         stderr = proc.stderr.read().decode() if proc.stderr else ""
     assert proc.returncode == 0, stderr[-2000:]
-    peak_mb = usage.ru_maxrss / 1024
     fds = [n for _, n in samples if n > 0]
     print(f"{ACTIONS} actions: peak RSS {peak_mb:.0f} MB; open fds early {fds[:3]}, late {fds[-3:]}")
     assert query(db, "SELECT outcome FROM runs") == [("complete",)]

@@ -40,6 +40,35 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], codes: tuple
     return lines[0]
 
 
+def vm_hwm_mb(pid: int) -> float:
+    """The process's own peak resident memory so far (VmHWM, MB; 0 once it has exited).
+
+    Not `ru_maxrss` from wait4: a child started with vfork keeps, past its exec, the peak of the process that
+    started it, so inside a long test worker it reports the worker's size (491 MB seen in the full suite for a
+    crawl that peaks at 117 MB alone). VmHWM belongs to the memory the exec'd program itself has touched."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0.0
+
+
+def wait_with_peak(proc: subprocess.Popen[bytes], every: float = 0.02,
+                   sample: Callable[[], None] | None = None) -> float:
+    """Wait for `proc`, polling its peak memory (and calling `sample`) until it exits; returns the peak in MB.
+    VmHWM only grows, so the last reading before exit is the peak but for the last few milliseconds."""
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, vm_hwm_mb(proc.pid))
+        if sample is not None:
+            sample()
+        time.sleep(every)
+    return peak
+
+
 def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(db), read_only=True)
     try:

@@ -45,5 +45,5 @@ def test_serves_and_prints_the_start_url() -> None:
         assert resp.status_code == 200 and "a1147" in resp.text
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        proc.wait(timeout=60)
     assert proc.returncode == 0

@@ -190,7 +190,7 @@ def test_a_full_disk_is_one_line_and_keeps_what_was_committed(good_archive: Path
 def test_one_writer_at_a_time(good_archive: Path, replica: ReplicaServer, tmp_path: Path) -> None:
     """Two `vahti crawl` processes on one archive: the second is told who holds it; the archive is right."""
     db = copy_of(good_archive, tmp_path)
-    replica.set_faults("*/actions/*=slow:0.2")
+    replica.set_faults("*/actions/*=slow:0.6")  # long enough that the second starts while the first crawls
     try:
         first = subprocess.Popen([*VAHTI, "crawl", replica.start_url, "--delay", "0", "--db", str(db)], cwd=ROOT,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

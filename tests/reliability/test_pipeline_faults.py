@@ -20,7 +20,7 @@ from scraper.crawl import Crawl, CrawlOptions, CrawlSummary, NotKausalWatch
 from scraper.fetch import Fetcher, FetchPolicy
 from scraper.replica import ReplicaConfig, ReplicaServer
 from snapshots.store import open_writer
-from tests.reliability.tools import ROOT, VAHTI, Reply, TinySite, chain_route, query, truth_mismatches
+from tests.reliability.helpers import ROOT, VAHTI, Reply, TinySite, chain_route, query, truth_mismatches
 
 load_commands()
 runner = CliRunner()

@@ -14,8 +14,7 @@ import pytest
 from scraper.cli.app import main
 from scraper.replica import ReplicaServer
 from snapshots.db import WriteLock
-
-from .conftest import ROOT, sites_toml, vahti
+from tests.scraper.helpers import ROOT, sites_toml, vahti
 
 
 @contextmanager

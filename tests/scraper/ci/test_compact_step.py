@@ -12,8 +12,7 @@ from scraper.ci.job import CiOptions
 from scraper.replica import ReplicaServer
 from snapshots import compact as compact_module
 from snapshots.compact import free_share
-
-from .conftest import Job, site_of
+from tests.scraper.helpers import Job, site_of
 
 
 def _compacting(lines: list[str]) -> bool:

@@ -10,8 +10,7 @@ import pytest
 
 from scraper.replica import ReplicaServer
 from snapshots.alarms import Thresholds
-
-from .conftest import Job, site_of
+from tests.scraper.helpers import Job, site_of
 
 SHOWN_KINDS = {"status", "task_completed", "name", "date_moved", "contact", "organization"}
 

@@ -8,8 +8,7 @@ import re
 import httpx
 
 from scraper.replica import ReplicaServer
-
-from .conftest import Job, site_of
+from tests.scraper.helpers import Job, site_of
 
 
 def _era(replica: ReplicaServer, era: str) -> None:

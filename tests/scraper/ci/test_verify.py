@@ -16,7 +16,7 @@ from scraper.ci.sites import SiteSpec
 from scraper.crawl import Crawl
 from scraper.parse import ParseResult, parse_page
 from scraper.replica import ReplicaConfig, ReplicaServer
-from tests.scraper.ci.conftest import Job, site_of
+from tests.scraper.helpers import Job, site_of
 
 _real_parse = parse_page
 

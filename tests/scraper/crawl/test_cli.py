@@ -12,8 +12,7 @@ import pytest
 
 from schemas.errors import UsageError
 from scraper.urls import check_start_url
-
-from .conftest import Reply, Site
+from tests.scraper.helpers import Reply, Site
 
 VAHTI = [sys.executable, "-c", "from scraper.cli import main; main()"]
 ROOT = Path(__file__).resolve().parents[3]

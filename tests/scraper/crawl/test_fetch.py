@@ -22,8 +22,7 @@ from scraper.fetch import (
     to_utf8,
 )
 from scraper.robots import Robots
-
-from .conftest import FakeClock, Reply, Site
+from tests.scraper.helpers import FakeClock, Reply, Site
 
 PAGE = b"<html><body>ok</body></html>"
 

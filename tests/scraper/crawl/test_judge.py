@@ -12,9 +12,9 @@ from scraper.judge import judge_response
 from scraper.parse import parse_page
 from snapshots.db import connect_read
 from snapshots.store import open_writer
+from tests.scraper.helpers import FakeClock, MemoryWriter, Reply, Site
 from tests.scraper.parse.v3_page import ACTION, not_found_page, page
 
-from .conftest import FakeClock, MemoryWriter, Reply, Site
 from .test_walk import crawl
 
 URL = "https://ilmastovahti.hel.fi/actions/111"

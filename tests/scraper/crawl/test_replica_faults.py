@@ -11,9 +11,7 @@ import pytest
 
 from scraper.crawl import CrawlOptions
 from scraper.replica import ReplicaConfig, ReplicaServer
-from tests.scraper.helpers import action_paths, chain_of, crawl_replica, observations, record_mismatches
-
-from .conftest import Site
+from tests.scraper.helpers import Site, action_paths, chain_of, crawl_replica, observations, record_mismatches
 
 PLAN = "espoo"  # 12 actions: small enough to crawl many times
 

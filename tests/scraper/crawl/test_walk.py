@@ -12,8 +12,7 @@ from schemas.action import Action
 from scraper.crawl import Crawl, CrawlOptions, NotKausalWatch
 from scraper.fetch import Fetcher, FetchPolicy, RobotsUnavailable
 from scraper.parse import ActionNotFound, ParseError, ParseResult
-
-from .conftest import FakeClock, MemoryWriter, Reply, Site
+from tests.scraper.helpers import FakeClock, MemoryWriter, Reply, Site
 
 _PAGE = re.compile(rb"id=(\S+) prev=(\S*) next=(\S*)")
 

@@ -13,8 +13,7 @@ import pytest
 
 from snapshots.interface import ArchiveWriter
 from snapshots.store import Archive
-
-from .conftest import MemoryWriter
+from tests.scraper.helpers import MemoryWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
 from crawl_profile import NullWriter

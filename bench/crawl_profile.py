@@ -133,7 +133,7 @@ def profile_crawl(start_url: str, db: Path, top: int = 14) -> tuple[float, dict[
 
 class NullWriter:
     """Accepts every archive call and keeps nothing: the crawl with the archive taken out, to show what the
-    fetching and parsing alone cost. A complete `ArchiveWriter` (tests/crawl checks it against the protocol)."""
+    fetching and parsing alone cost. A complete `ArchiveWriter` (tests/scraper/crawl checks it against the protocol)."""
 
     def __init__(self) -> None:
         self.pages = 0

@@ -22,7 +22,7 @@ from scraper.crawl import Crawl
 from scraper.fetch import Fetcher, FetchPolicy
 from scraper.replica import ReplicaConfig, ReplicaServer
 from snapshots.store import open_writer
-from tests.reliability.tools import ROOT, VAHTI, assert_one_line_error, query, truth_mismatches, vahti
+from tests.reliability.helpers import ROOT, VAHTI, assert_one_line_error, query, truth_mismatches, vahti
 
 READERS = [["runs"], ["sql", "SELECT count(*) FROM pages"], ["report", "--out", "{tmp}/r.html"],
            ["export", "--format", "jsonl", "--out", "{tmp}/e.jsonl"], ["diff", "--format", "markdown"]]

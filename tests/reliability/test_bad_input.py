@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reliability.helpers import assert_one_line_error
 from tests.reliability.test_archive_faults import run_main
-from tests.reliability.tools import assert_one_line_error
 
 CASES: list[tuple[list[str], int]] = [
     (["crawl", "not a url"], 2),

@@ -20,7 +20,7 @@ from scraper.crawl import Crawl, CrawlOptions
 from scraper.fetch import Fetcher, FetchPolicy
 from scraper.replica import ReplicaConfig, ReplicaServer
 from snapshots.store import open_writer
-from tests.reliability.tools import ROOT, VAHTI, query, truth_mismatches
+from tests.reliability.helpers import ROOT, VAHTI, query, truth_mismatches
 
 ROUNDS = int(os.environ.get("VAHTI_KILL_ROUNDS", "20"))
 PLANS = [("tampere", "v3"), ("espoo", "v2"), ("tampere", "v1"), ("espoo", "v3")]

@@ -26,9 +26,9 @@ from scraper.replica import ReplicaConfig, ReplicaServer
 from snapshots.bodies import BodyReader
 from snapshots.compact import compact, work_file
 from snapshots.store import Archive, open_writer
-from tests.reliability.tools import ROOT, query, truth_mismatches
+from tests.reliability.helpers import ROOT, query, truth_mismatches
 
-FIXTURE = ROOT / "tests" / "archive" / "fixtures" / "v3_archive.duckdb.gz"
+FIXTURE = ROOT / "tests" / "snapshots" / "archive" / "fixtures" / "v3_archive.duckdb.gz"
 
 _CRAWL_CHILD = r"""
 import pathlib, sys, time

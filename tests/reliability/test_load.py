@@ -13,7 +13,7 @@ import pytest
 from scraper.crawl import Crawl
 from scraper.fetch import Fetcher, FetchPolicy
 from snapshots.store import open_writer
-from tests.reliability.tools import ROOT, VAHTI, TinySite, chain_route, query, wait_with_peak
+from tests.reliability.helpers import ROOT, VAHTI, TinySite, chain_route, query, wait_with_peak
 
 ACTIONS = int(os.environ.get("VAHTI_LOAD_ACTIONS", "5000"))
 

@@ -19,7 +19,7 @@ from scraper.crawl import Crawl, CrawlOptions, CrawlSummary, NotKausalWatch
 from scraper.fetch import Fetcher, FetchPolicy
 from scraper.replica import ReplicaConfig, ReplicaServer
 from snapshots.store import open_writer
-from tests.reliability.tools import (
+from tests.reliability.helpers import (
     ROOT,
     VAHTI,
     Reply,

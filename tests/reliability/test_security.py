@@ -22,7 +22,7 @@ from scraper.cli.app import app, load_commands
 from scraper.crawl import Crawl
 from scraper.fetch import Fetcher, FetchPolicy
 from snapshots.store import open_writer
-from tests.reliability.tools import (
+from tests.reliability.helpers import (
     ROOT,
     Reply,
     TinySite,

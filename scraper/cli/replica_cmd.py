@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 
@@ -54,9 +55,17 @@ def replica_command(
         typer.echo(f"GraphQL API at {srv.api_url} (vahti verify --api-url {srv.api_url})", err=True)
     typer.echo(f"era {era}, plan {plan}, day {day}, {len(srv.chain())} actions; control API at "
                f"{srv.base_url}/__replica__/ (see docs/replica.md); Ctrl-C to stop", err=True)
+    # Ctrl-C (and a plain `kill`) always stop it: a replica started in the background of a script, or by a test
+    # runner that ignores SIGINT, inherits SIGINT ignored and would otherwise never stop on it
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         srv.stop()
         typer.echo("stopped", err=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -34,9 +34,15 @@ def test_bad_options_are_usage_errors(args: list[str]) -> None:
     assert "\n" not in str(result.exception)
 
 
-def test_serves_and_prints_the_start_url() -> None:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serves_and_prints_the_start_url(stop: signal.Signals) -> None:
+    """Started as a script's background job is (SIGINT inherited as ignored), it still stops on Ctrl-C or kill."""
     proc = subprocess.Popen([*VAHTI, "--era", "v1", "--plan", "espoo", "--port", "0"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_ignore_sigint)
     try:
         assert proc.stdout is not None
         url = proc.stdout.readline().strip()
@@ -44,6 +50,6 @@ def test_serves_and_prints_the_start_url() -> None:
         resp = httpx.get(url, timeout=10)
         assert resp.status_code == 200 and "a1147" in resp.text
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         proc.wait(timeout=60)
     assert proc.returncode == 0

@@ -16,7 +16,6 @@ record touches at most two packed records, and a damaged keyframe loses at most 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -45,11 +44,6 @@ class Keyframe:
     raw: bytes
     packed_size: int
     deltas: int
-
-
-def dumps(record: dict[str, Any]) -> bytes:
-    """The bytes packed: the record as the `record` column holds it (json.dumps of the model's JSON dump)."""
-    return json.dumps(record, ensure_ascii=False).encode("utf-8")
 
 
 def _dictionary(raw: bytes) -> zstandard.ZstdCompressionDict:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from schemas.action import Action, Status, Task
 from schemas.text import clean_block, clean_inline
@@ -55,3 +58,12 @@ def write_run(
         archive.store_observation(run, page, "gone", url=url, identifier=identifier, reason=reason)
     archive.end_run(run, outcome)  # type: ignore[arg-type]
     return run
+
+
+def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of one read-only query on an archive file (the writer is closed by then)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()

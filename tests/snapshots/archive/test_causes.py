@@ -15,7 +15,7 @@ from snapshots.causes import decide
 from snapshots.records import RecordReader
 from snapshots.reparse import reparse
 from snapshots.store import Archive
-from tests.snapshots.helpers import DAY0, SITE
+from tests.snapshots.helpers import DAY0, SITE, query
 
 V1 = b'<html><body><h1>x</h1><script id="__NEXT_DATA__" type="application/json">{"props":{"apolloState":{}}}</script>'
 V3 = b'<html><body><script>self.__next_f.push([1,"x"])</script><div data-testid="action-page"></div>'
@@ -36,12 +36,6 @@ def _run(archive: Archive, day: int, body: bytes, action: Action, cause: str = "
     return run
 
 
-def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_decide_keeps_source_causes_only_for_a_change_of_meaning() -> None:
@@ -60,9 +54,9 @@ def test_an_import_whose_captures_mean_the_same_is_markup(db: Path) -> None:
         _run(archive, 0, V3, _action("primary", "Johdanto."), cause="import")
         _run(archive, 1, V1, _action(None), cause="import")
         _run(archive, 2, V3, _action("collaborator", "Johdanto."), cause="import")
-    assert _rows(db, "SELECT cause, front_end FROM action_versions ORDER BY id") == [
+    assert query(db, "SELECT cause, front_end FROM action_versions ORDER BY id") == [
         ("import", "v3"), ("markup", "v1"), ("import", "v3")]
-    assert _rows(db, "SELECT field, cause FROM action_changes") == [("responsible_organizations", "import")]
+    assert query(db, "SELECT field, cause FROM action_changes") == [("responsible_organizations", "import")]
 
 
 def test_a_reparse_stays_a_reparse_and_its_rows_list_meaning_only(db: Path) -> None:
@@ -76,8 +70,8 @@ def test_a_reparse_stays_a_reparse_and_its_rows_list_meaning_only(db: Path) -> N
 
         report = reparse(archive, parse)
     assert report.changed == 1 and dict(report.fields) == {"description": 1, "official_description_label": 1}
-    assert _rows(db, "SELECT cause, front_end FROM action_versions ORDER BY id") == [("crawl", "v3"), ("reparse", "v3")]
-    assert _rows(db, "SELECT field, cause FROM action_changes") == [("description", "reparse")]
+    assert query(db, "SELECT cause, front_end FROM action_versions ORDER BY id") == [("crawl", "v3"), ("reparse", "v3")]
+    assert query(db, "SELECT field, cause FROM action_changes") == [("description", "reparse")]
 
 
 def test_a_backfill_splice_decides_causes_again_in_the_new_order(db: Path) -> None:
@@ -88,9 +82,9 @@ def test_a_backfill_splice_decides_causes_again_in_the_new_order(db: Path) -> No
         _run(archive, 0, V1, _action(None), cause="import")
         rebuild_versions(archive, SITE)
         archive.reload()
-    assert _rows(db, "SELECT cause, front_end, first_run FROM action_versions ORDER BY valid_from") == [
+    assert query(db, "SELECT cause, front_end, first_run FROM action_versions ORDER BY valid_from") == [
         ("import", "v1", 2), ("markup", "v3", 1)]
-    assert _rows(db, "SELECT count(*) FROM action_changes") == [(0,)]
+    assert query(db, "SELECT count(*) FROM action_changes") == [(0,)]
     # the rebuild wrote through the ledger: every rebuilt version is packed for point reads and comes back whole
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -102,4 +96,4 @@ def test_a_backfill_splice_decides_causes_again_in_the_new_order(db: Path) -> No
     # a later crawl that changes the role compares with the V3 value, and says so
     with Archive(db) as archive:
         _run(archive, 11, V3, _action("collaborator", "Johdanto."))
-    assert _rows(db, "SELECT field, cause FROM action_changes") == [("responsible_organizations", "crawl")]
+    assert query(db, "SELECT field, cause FROM action_changes") == [("responsible_organizations", "crawl")]

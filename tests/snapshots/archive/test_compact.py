@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 import pytest
 from typer.testing import CliRunner
 
@@ -19,8 +20,9 @@ from scraper.cli.app import app, load_commands
 from snapshots import compact as compact_module
 from snapshots.bodies import BodyReader, pack_whole
 from snapshots.compact import compact, free_share, work_file
+from snapshots.records import RecordReader
 from snapshots.store import Archive
-from tests.snapshots.helpers import make_action, write_run
+from tests.snapshots.helpers import make_action, query, write_run
 
 load_commands()
 TABLES = ("runs", "pages", "observations", "action_versions", "action_changes", "schema_version")
@@ -145,3 +147,29 @@ def test_free_share_counts_the_free_blocks_inside_the_file(old: Path) -> None:
     assert share == pytest.approx((size // block - used) * block / size)
     compact(old)
     assert free_share(old) == 0.0
+
+
+def test_compact_puts_each_actions_versions_together_in_zstd_columns(tmp_path: Path) -> None:
+    """Days that edit different actions append their versions interleaved; after compact each action's versions are
+    next to each other (what lets ZSTD store a repeated record for a few bytes), in columns that use ZSTD, with every
+    row and every packed record the same."""
+    db = tmp_path / "a.duckdb"
+    with Archive(db) as archive:
+        for day in range(4):
+            write_run(archive, [make_action(i, description=f"Kuvaus {i}, päivä {day}.") for i in ("1", "2", "3")], day)
+    before = query(db, "SELECT * FROM action_versions ORDER BY id")
+    assert [r[0] for r in query(db, "SELECT identifier FROM action_versions")] != sorted(
+        r[0] for r in query(db, "SELECT identifier FROM action_versions"))  # appended day by day: interleaved
+    compact(db)
+    stored = [r[0] for r in query(db, "SELECT identifier FROM action_versions")]  # physical order, no ORDER BY
+    assert stored == sorted(stored)
+    assert query(db, "SELECT * FROM action_versions ORDER BY id") == before
+    used = {r[0]: r[1] for r in query(db, "SELECT column_name, compression FROM pragma_storage_info('action_versions')"
+                                          " WHERE segment_type <> 'VALIDITY' AND compression <> 'Constant'")}
+    assert used.get("record") == "ZSTD" and used.get("description") == "ZSTD"
+    rows = query(db, "SELECT id, record, record_zstd, record_base FROM action_versions")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert RecordReader(con).decode((r[0], r[2], r[3]) for r in rows) == {r[0]: orjson.loads(r[1]) for r in rows}
+    finally:
+        con.close()

@@ -20,6 +20,7 @@ from snapshots import bodies
 from snapshots.bodies import BodyReader, PageUnreadable, pack_whole
 from snapshots.reparse import reparse
 from snapshots.store import Archive
+from tests.snapshots.helpers import query
 
 load_commands()
 URL = "https://x.example/actions/1"
@@ -45,12 +46,6 @@ def _store(db: Path, pages: list[tuple[str, bytes]]) -> list[int]:
     return ids
 
 
-def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _read(db: Path, page_id: int) -> bytes | None:
@@ -63,7 +58,7 @@ def _read(db: Path, page_id: int) -> bytes | None:
 
 def test_the_first_body_is_whole_the_next_are_deltas_against_it(db: Path, fetches: list[bytes]) -> None:
     ids = _store(db, [(URL, b) for b in fetches[:4]])
-    rows = _rows(db, f"SELECT sha256, base, octet_length(zstd) FROM {STORED} ORDER BY first")
+    rows = query(db, f"SELECT sha256, base, octet_length(zstd) FROM {STORED} ORDER BY first")
     first = rows[0]
     assert first[1] is None
     assert [r[1] for r in rows[1:]] == [first[0]] * 3  # always against the whole body, never chained
@@ -76,18 +71,18 @@ def test_the_first_body_is_whole_the_next_are_deltas_against_it(db: Path, fetche
 
 def test_a_body_already_stored_is_not_stored_again(db: Path, fetches: list[bytes]) -> None:
     _store(db, [(URL, fetches[0]), (URL, fetches[0]), (OTHER, fetches[0])])
-    assert _rows(db, "SELECT count(*) FROM bodies") == [(1,)]
+    assert query(db, "SELECT count(*) FROM bodies") == [(1,)]
 
 
 def test_the_chain_is_bounded(db: Path, fetches: list[bytes], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bodies, "CHAIN_LIMIT", 2)
     ids = _store(db, [(URL, b) for b in fetches[:6]])
-    bases = [r[0] for r in _rows(db, f"SELECT base FROM {STORED} ORDER BY first")]
+    bases = [r[0] for r in query(db, f"SELECT base FROM {STORED} ORDER BY first")]
     shas = [hashlib.sha256(b).hexdigest() for b in fetches[:6]]
     assert bases == [None, shas[0], shas[0], None, shas[3], shas[3]]
     # a fresh writer finds the reference and its count in the file
     more = _store(db, [(URL, fetches[6])])
-    assert _rows(db, f"SELECT base FROM {STORED} ORDER BY first DESC LIMIT 1") == [(None,)]  # another page: whole
+    assert query(db, f"SELECT base FROM {STORED} ORDER BY first DESC LIMIT 1") == [(None,)]  # another page: whole
     for page_id, body in zip([*ids, *more], [*fetches[:6], fetches[6]], strict=True):
         assert _read(db, page_id) == body
 
@@ -96,7 +91,7 @@ def test_a_page_that_really_changed_is_stored_whole(db: Path, fetches: list[byte
     noise = random.Random(1).randbytes(4000).hex().encode()  # 8 KB nobody can compress: a real change
     changed = fetches[1].replace(b"<body", b"<body data-x='" + noise + b"'")
     _store(db, [(URL, fetches[0]), (URL, changed), (URL, fetches[2])])
-    bases = [r[0] for r in _rows(db, f"SELECT base FROM {STORED} ORDER BY first")]
+    bases = [r[0] for r in query(db, f"SELECT base FROM {STORED} ORDER BY first")]
     assert bases == [None, None, hashlib.sha256(changed).hexdigest()]  # the new whole body is the reference now
 
 
@@ -107,7 +102,7 @@ def test_noise_headers_are_not_kept(db: Path, fetches: list[bytes]) -> None:
                                            "x-plan-identifier": "hnh2035",
                                            "set-cookie": "authjs.csrf-token=abc%7Cdef; Path=/; HttpOnly"},
                            fetches[0])
-    assert _rows(db, "SELECT headers FROM pages") == [
+    assert query(db, "SELECT headers FROM pages") == [
         ('{"content-type": "text/html", "x-plan-identifier": "hnh2035", "set-cookie": "authjs.csrf-token=; Path=/;'
          ' HttpOnly"}',)
     ]
@@ -136,7 +131,7 @@ def test_a_damaged_reference_loses_its_deltas_only_and_the_writer_goes_on(db: Pa
     assert _read(db, ids[2]) == fetches[6]
     # the next fetch of the URL is stored whole (a damaged reference serves no more deltas) and reads back
     (later,) = _store(db, [(URL, fetches[2])])
-    assert _rows(db, f"SELECT base FROM {STORED} ORDER BY first DESC LIMIT 1") == [(None,)]
+    assert query(db, f"SELECT base FROM {STORED} ORDER BY first DESC LIMIT 1") == [(None,)]
     assert _read(db, later) == fetches[2]
 
 
@@ -179,5 +174,5 @@ def test_a_rolled_back_body_is_never_a_reference(db: Path, fetches: list[bytes])
             raise RuntimeError("the run is abandoned")
         run = archive.begin_run("x.example", "https://x.example/actions")
         page = archive.store_page(run, URL, 200, {}, fetches[1])
-    assert _rows(db, "SELECT count(*), count(base) FROM bodies") == [(1, 0)]
+    assert query(db, "SELECT count(*), count(base) FROM bodies") == [(1, 0)]
     assert _read(db, page) == fetches[1]

@@ -26,6 +26,7 @@ from snapshots.queries import open_reader
 from snapshots.records import RecordReader
 from snapshots.schema import SCHEMA_VERSION
 from snapshots.store import Archive
+from tests.snapshots.helpers import query
 
 FIXTURE = Path(__file__).parent / "fixtures" / "v3_archive.duckdb.gz"
 TABLES = ("runs", "observations", "action_versions", "action_changes")
@@ -40,12 +41,6 @@ def old(tmp_path: Path) -> Path:
     return db
 
 
-def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 #: what the upgrade itself rewrites: the known meaning moves to each action's newest version (schema 6), and the
@@ -54,7 +49,7 @@ REWRITTEN = ("meaning", "record_zstd", "record_base")
 
 
 def _columns(db: Path, table: str) -> str:
-    names = [r[0] for r in _rows(db, f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{table}'"
+    names = [r[0] for r in query(db, f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{table}'"
                                      " ORDER BY column_index")]
     return ", ".join(f'"{n}"' for n in names if n not in REWRITTEN)
 
@@ -79,8 +74,8 @@ def _records_intact(db: Path) -> int:
 
 def _snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Everything but the bodies, row for row (pages without the body, which is checked by hash)."""
-    out = {t: _rows(db, f"SELECT {_columns(db, t)} FROM {t} ORDER BY id") for t in TABLES}
-    out["pages"] = _rows(db, "SELECT id, run_id, url, fetched_at, status, headers, sha256, size, error FROM pages"
+    out = {t: query(db, f"SELECT {_columns(db, t)} FROM {t} ORDER BY id") for t in TABLES}
+    out["pages"] = query(db, "SELECT id, run_id, url, fetched_at, status, headers, sha256, size, error FROM pages"
                              " ORDER BY id")
     return out
 
@@ -101,26 +96,26 @@ def _all_pages_intact(db: Path) -> int:
 
 
 def test_the_fixture_is_a_schema_3_archive(old: Path) -> None:
-    assert _rows(old, "SELECT max(version) FROM schema_version") == [(3,)]
-    assert "PRIMARY KEY" in _rows(old, "SELECT sql FROM duckdb_tables() WHERE table_name = 'bodies'")[0][0]
+    assert query(old, "SELECT max(version) FROM schema_version") == [(3,)]
+    assert "PRIMARY KEY" in query(old, "SELECT sql FROM duckdb_tables() WHERE table_name = 'bodies'")[0][0]
     assert FIXTURE.stat().st_size < 300_000
 
 
 def test_a_reader_upgrades_it_and_nothing_is_lost(old: Path) -> None:
     before = _snapshot(old)
-    hashes = {sha for (sha,) in _rows(old, "SELECT sha256 FROM bodies")}
+    hashes = {sha for (sha,) in query(old, "SELECT sha256 FROM bodies")}
     with open_reader(old) as con:
         assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
     assert _snapshot(old) == before
     assert _records_intact(old) == len(before["action_versions"])
-    assert {sha for (sha,) in _rows(old, "SELECT sha256 FROM bodies")} == hashes
-    assert _rows(old, "SELECT count(*) FROM bodies WHERE base IS NOT NULL") == [(0,)]  # old bodies stay whole
+    assert {sha for (sha,) in query(old, "SELECT sha256 FROM bodies")} == hashes
+    assert query(old, "SELECT count(*) FROM bodies WHERE base IS NOT NULL") == [(0,)]  # old bodies stay whole
     assert _all_pages_intact(old) == len(before["pages"])  # every fetch of the fixture has a body (304s: confirmed)
 
 
 def test_new_bodies_are_deltas_at_once_and_compact_converts_the_old(old: Path) -> None:
     before = _snapshot(old)
-    url, sha, headers = _rows(old, "SELECT p.url, p.sha256, p.headers FROM pages p WHERE p.url LIKE '%/actions/a%'"
+    url, sha, headers = query(old, "SELECT p.url, p.sha256, p.headers FROM pages p WHERE p.url LIKE '%/actions/a%'"
                                    " ORDER BY p.id DESC LIMIT 1")[0]
     with Archive(old) as archive:  # the writer upgrades it first
         body = archive.bodies.body(sha)
@@ -132,31 +127,31 @@ def test_new_bodies_are_deltas_at_once_and_compact_converts_the_old(old: Path) -
         repeat = archive.repeat_of(page, "any")
         assert repeat is not None
         archive.end_run(run, "partial")
-    base = _rows(old, f"SELECT base FROM bodies WHERE sha256 = '{hashlib.sha256(again).hexdigest()}'")
+    base = query(old, f"SELECT base FROM bodies WHERE sha256 = '{hashlib.sha256(again).hexdigest()}'")
     assert base == [(_latest_whole(old, url),)]
     written = _snapshot(old)
     assert written["pages"][: len(before["pages"])] == before["pages"]
     assert written["action_versions"] == before["action_versions"]
 
-    old_wholes = _rows(old, "SELECT count(*) FROM bodies WHERE base IS NULL")[0][0]
+    old_wholes = query(old, "SELECT count(*) FROM bodies WHERE base IS NULL")[0][0]
     result = compact(old)
     assert result.converted > 0 and result.damaged == 0
-    assert _rows(old, "SELECT count(*) FROM bodies WHERE base IS NULL")[0][0] == old_wholes - result.converted
+    assert query(old, "SELECT count(*) FROM bodies WHERE base IS NULL")[0][0] == old_wholes - result.converted
     assert _snapshot(old) == written
     assert _all_pages_intact(old) == len(written["pages"])
     # reading any page touches at most two bodies: every delta is against a body stored whole
-    assert _rows(old, "SELECT count(*) FROM bodies d JOIN bodies w ON w.sha256 = d.base WHERE w.base IS NOT NULL") \
+    assert query(old, "SELECT count(*) FROM bodies d JOIN bodies w ON w.sha256 = d.base WHERE w.base IS NOT NULL") \
         == [(0,)]
 
 
 def _latest_whole(db: Path, url: str) -> str:
-    rows = _rows(db, f"SELECT b.sha256 FROM pages p JOIN bodies b ON b.sha256 = p.sha256 WHERE p.url = '{url}'"
+    rows = query(db, f"SELECT b.sha256 FROM pages p JOIN bodies b ON b.sha256 = p.sha256 WHERE p.url = '{url}'"
                      " AND b.base IS NULL ORDER BY p.id DESC LIMIT 1")
     return str(rows[0][0])
 
 
 def test_vahti_page_reads_the_upgraded_fixture(old: Path, tmp_path: Path) -> None:
-    url, sha = _rows(old, "SELECT url, sha256 FROM pages WHERE status = 304 ORDER BY id LIMIT 1")[0]
+    url, sha = query(old, "SELECT url, sha256 FROM pages WHERE status = 304 ORDER BY id LIMIT 1")[0]
     out = tmp_path / "page.html"
     result = CliRunner().invoke(app, ["page", url, "--out", str(out), "--db", str(old)])
     assert result.exit_code == 0, result.output

@@ -17,4 +17,4 @@ ObservationOutcome = Literal[
 
 RUN_OUTCOMES: tuple[str, ...] = get_args(RunOutcome)
 OBSERVATION_OUTCOMES: tuple[str, ...] = get_args(ObservationOutcome)
-VersionCause = Literal["crawl", "reparse", "import"]
+VersionCause = Literal["crawl", "reparse", "import", "backfill"]

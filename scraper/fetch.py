@@ -26,7 +26,7 @@ from scraper.urls import absolute, origin_of
 DEFAULT_USER_AGENT = f"vahti/{__version__} (+https://github.com/vahti-archive/vahti)"
 MB = 1024 * 1024
 
-FetchKind = Literal["ok", "not_modified", "missing", "refused", "failed"]
+FetchKind = Literal["ok", "not_modified", "missing", "refused", "failed", "redirect"]
 Expect = Literal["html", "xml", "text", "any"]
 
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -71,6 +71,9 @@ class FetchPolicy:
     #: what we ask for: pages by default; `vahti verify` asks the GraphQL API for JSON (a GraphiQL-enabled API
     #: answers a browser-like Accept with its HTML console)
     accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+    #: the least pause after a 429, whatever its Retry-After says: a web archive that throttles may refuse
+    #: connections for a while after repeated 429s, so a backfill backs off long (a site crawl: Retry-After alone)
+    after_throttle: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -183,15 +186,18 @@ class Fetcher:
         expect: Expect = "html",
         *,
         retry_connect: bool = True,
+        follow: Callable[[FetchResult], bool] | None = None,
     ) -> FetchResult:
         """`retry_connect=False` for the first contact: a host that refuses connections or does not resolve is
-        reported at once instead of after a minute of backoff (a mistyped host is the usual cause)."""
+        reported at once instead of after a minute of backoff (a mistyped host is the usual cause). `follow`
+        decides, per redirect, whether to follow it (default: always); a redirect not followed comes back as
+        kind "redirect" with its status and headers, since a web archive's captured redirect is itself the page."""
         attempts = 0
 
         def attempt() -> FetchResult:
             nonlocal attempts
             attempts += 1
-            return self._attempt(url, conditional, expect)
+            return self._attempt(url, conditional, expect, follow)
 
         retrying = Retrying(
             stop=stop_after_attempt(self.policy.attempts),
@@ -215,7 +221,8 @@ class Fetcher:
 
     # -- one attempt (redirects followed by hand) -------------------------------------------------------------
 
-    def _attempt(self, url: str, conditional: Conditional | None, expect: Expect) -> FetchResult:
+    def _attempt(self, url: str, conditional: Conditional | None, expect: Expect,
+                 follow: Callable[[FetchResult], bool] | None = None) -> FetchResult:
         current = url
         seen: list[str] = []
         for _ in range(self.policy.max_redirects + 1):
@@ -236,14 +243,16 @@ class Fetcher:
                     headers["If-Modified-Since"] = conditional.last_modified
             response_or_next = self._request(url, current, headers, expect)
             if isinstance(response_or_next, FetchResult):
+                if response_or_next.kind == "redirect" and (follow is None or follow(response_or_next)):
+                    current = absolute(current, response_or_next.headers["location"])
+                    continue
                 response_or_next.hops = seen[:-1]
                 return response_or_next
-            current = response_or_next
         return FetchResult(url, "failed", current, hops=seen,
                            error=f"too many redirects (more than {self.policy.max_redirects} hops)")
 
-    def _request(self, url: str, current: str, headers: dict[str, str], expect: Expect) -> FetchResult | str:
-        """One HTTP exchange: a result, or the next URL of a redirect."""
+    def _request(self, url: str, current: str, headers: dict[str, str], expect: Expect) -> FetchResult:
+        """One HTTP exchange: a result (a redirect is kind "redirect", its target in headers["location"])."""
         if self.stats.requests >= self.policy.max_requests:
             raise RequestBudgetExhausted(f"request budget of {self.policy.max_requests} exhausted")
         self._wait_turn()
@@ -256,11 +265,12 @@ class Fetcher:
         finally:
             self._last_request_at = self._clock()
 
-    def _handle(self, url: str, current: str, response: httpx.Response, expect: Expect) -> FetchResult | str:
+    def _handle(self, url: str, current: str, response: httpx.Response, expect: Expect) -> FetchResult:
         status = response.status_code
         headers = {k.lower(): v for k, v in response.headers.items()}
         if status in _REDIRECT_STATUSES and "location" in headers:
-            return absolute(current, headers["location"])
+            body = _read_capped(response, self.policy.max_bytes, self.policy.max_body_seconds)[0]
+            return FetchResult(url, "redirect", current, status=status, headers=headers, body=body)
         if status in _RETRY_STATUSES:
             body = _read_capped(response, self.policy.max_bytes, self.policy.max_body_seconds)[0]
             retry_after = parse_retry_after(headers.get("retry-after"), now=time.time())
@@ -328,6 +338,8 @@ class Fetcher:
         backoff = wait_exponential_jitter(multiplier=initial, jitter=initial, max=self.policy.backoff_max)(state)
         exc = state.outcome.exception() if state.outcome is not None else None
         retry_after = exc.retry_after if isinstance(exc, _Transient) else None
+        if isinstance(exc, _Transient) and exc.status == 429 and self.policy.after_throttle > 0:
+            retry_after = max(retry_after or 0.0, self.policy.after_throttle)
         if retry_after is not None:
             self.stats.waited_for_retry_after.append(retry_after)
             # Retry-After is a floor the server set; the politeness delay is counted from the last request anyway.

@@ -153,3 +153,22 @@ def _replay(ledger: Ledger, key: Key, events: list[_Event], records: dict[str, s
             out.last_run[version_id] = ev.run_id
             if ev.observation is not None:
                 out.pointers[ev.observation] = version_id
+
+
+def history_out_of_order(con: duckdb.DuckDBPyConnection, site: str) -> bool:
+    """True when some observation of the site is older than the version it points at, or an action's versions
+    do not follow each other in time: runs were written out of time order (captures older than the archive's
+    crawls, or a backfill stopped before its splice), and `rebuild_versions` must put them in order."""
+    row = con.execute(
+        "SELECT count(*) FROM observations o JOIN runs r ON r.id = o.run_id JOIN action_versions v"
+        " ON v.id = o.version_id WHERE r.site = ? AND r.started_at < v.valid_from",
+        [site],
+    ).fetchone()
+    if row and row[0]:
+        return True
+    row = con.execute(
+        "SELECT count(*) FROM (SELECT valid_from, lag(valid_from) OVER (PARTITION BY plan_path, language,"
+        " identifier ORDER BY id) AS before FROM action_versions WHERE site = ?) WHERE valid_from < before",
+        [site],
+    ).fetchone()
+    return bool(row and row[0])

@@ -24,7 +24,7 @@ import duckdb
 from schemas.record_shape import Action
 
 #: Causes that say where a record came from; a record of theirs that means nothing new is `markup`.
-SOURCE_CAUSES = frozenset({"crawl", "import"})
+SOURCE_CAUSES = frozenset({"crawl", "import", "backfill"})
 MARKUP = "markup"
 #: Causes `vahti diff`, `history`, `report` and the digest leave out unless asked (`--all-changes`).
 HIDDEN_CAUSES = ("reparse", MARKUP)

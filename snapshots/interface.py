@@ -62,7 +62,7 @@ class ArchiveWriter(Protocol):
         cause: VersionCause = "crawl",
     ) -> int:
         """Open a run; marks any earlier run of the same site still 'running' as 'interrupted'.
-        `cause` labels the versions this run opens ('import' for a WARC backfill)."""
+        `cause` labels the versions this run opens ('import' for a WARC, 'backfill' for web-archive captures)."""
         ...
 
     def store_page(
@@ -74,8 +74,10 @@ class ArchiveWriter(Protocol):
         body: bytes | None,
         fetched_at: dt.datetime | None = None,
         error: str | None = None,
+        capture_url: str | None = None,
     ) -> int:
-        """Store one fetch (raw bytes deduplicated by sha256) and return its page id."""
+        """Store one fetch (raw bytes deduplicated by sha256) and return its page id. A page from a web archive
+        has `url` = the original URL, `fetched_at` = the capture time and `capture_url` = the capture it came from."""
         ...
 
     def store_observation(

@@ -31,7 +31,7 @@ from snapshots.report_read import (
 NAVIGATION = ("previous_url", "next_url")
 
 #: When a change went through several versions between two runs, the cause a reader should see.
-_CAUSE_RANK = ("crawl", "import", "reparse", MARKUP)
+_CAUSE_RANK = ("crawl", "backfill", "import", "reparse", MARKUP)
 
 
 def pick_runs(

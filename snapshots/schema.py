@@ -263,6 +263,12 @@ def _v7(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE VIEW actions_current AS SELECT * FROM action_versions WHERE valid_to IS NULL")
 
 
+def _v8(con: duckdb.DuckDBPyConnection) -> None:
+    """Web-archive provenance of a page (`vahti backfill`): the capture's own URL, next to the original URL (`url`)
+    and the capture time (`fetched_at`). Null for pages vahti fetched from the site itself."""
+    con.execute("ALTER TABLE pages ADD COLUMN capture_url VARCHAR")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, pages, bodies, observations, action_versions, action_changes", _statements(_V1)),
     Migration(2, "task counts as typed columns of action_versions", _statements(_V2)),
@@ -273,6 +279,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "version tables compressed with ZSTD, rows by action; meaning kept on each action's newest version",
               _v6),
     Migration(7, "each record also packed on its own for point reads: record_zstd, record_base", _v7),
+    Migration(8, "pages.capture_url: the web-archive capture a backfilled page came from", _v8),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

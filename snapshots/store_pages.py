@@ -129,6 +129,7 @@ class PageWriting:
         body: bytes | None,
         fetched_at: dt.datetime | None = None,
         error: str | None = None,
+        capture_url: str | None = None,
     ) -> int:
         run = self.run_stamp(run_id)
         sha: str | None = None
@@ -151,7 +152,8 @@ class PageWriting:
             page_id = self._next_id("pages")
             self._insert(
                 "pages",
-                [page_id, run_id, url, utc(fetched_at), status, json.dumps(kept_headers(headers)), sha, size, error],
+                [page_id, run_id, url, utc(fetched_at), status, json.dumps(kept_headers(headers)), sha, size, error,
+                 capture_url],
             )
         # committed (in bulk mode: a rollback of the run forgets all of this, see `_forget_pages`)
         if sha is not None and body is not None:

@@ -15,8 +15,8 @@ import gzip
 import io
 import json
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,10 +28,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
-from schemas.action import Action, ParseWarning
-from schemas.dates import HELSINKI
 from schemas.errors import UsageError
 from snapshots.bodies import BodyReader, PageUnreadable
+from snapshots.captured_runs import Capture, ImportedRun, Judge, group_captures, write_run
 from snapshots.change_model import RunInfo
 from snapshots.report_read import last_complete_runs, list_runs, resolve_when
 
@@ -122,15 +121,6 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 @dataclass
-class Capture:
-    url: str
-    captured_at: dt.datetime
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
 class WarcContents:
     info: dict[str, str]
     captures: list[Capture]
@@ -170,85 +160,15 @@ def read_warc(path: Path) -> WarcContents:
     return WarcContents(info, captures)
 
 
-@dataclass
-class Judgement:
-    """What the parser made of one capture: the observation the archive should record (None: not an action)."""
-
-    outcome: str
-    identifier: str | None = None
-    record: Action | None = None
-    reason: str | None = None
-    error: str | None = None
-    warnings: list[ParseWarning] = field(default_factory=list)
-
-
-Judge = Callable[[Capture], Judgement | None]
-
-
-@dataclass
-class ImportedRun:
-    run_id: int
-    site: str
-    started_at: dt.datetime
-    captures: int
-    outcome: str
-    parsed: int
-
-
-def site_of(url: str) -> str:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    default = (parts.scheme == "http" and parts.port == 80) or (parts.scheme == "https" and parts.port == 443)
-    return f"{host}:{parts.port}" if parts.port and not default else host
-
-
-def group_captures(captures: Iterable[Capture]) -> list[list[Capture]]:
-    """One group per (site, Helsinki day), in time order: a day's captures are read as one look at the plan."""
-    groups: dict[tuple[str, dt.date], list[Capture]] = {}
-    for capture in sorted(captures, key=lambda c: (c.captured_at, c.url)):
-        day = capture.captured_at.astimezone(HELSINKI).date()
-        groups.setdefault((site_of(capture.url), day), []).append(capture)
-    return sorted(groups.values(), key=lambda g: (g[0].captured_at, site_of(g[0].url)))
-
-
 def import_groups(writer: Any, contents: WarcContents, judge: Judge, source: str) -> Iterator[ImportedRun]:
     """Write each group as a run (cause 'import'). A WARC that vahti wrote from a complete run imports as
     complete; any other WARC as partial, since a web archive's captures never prove an action was missing."""
     complete = contents.info.get("vahti-run-outcome") == "complete"
     for group in group_captures(contents.captures):
         judged = [(capture, judge(capture)) for capture in group]
-        records = [j.record for _, j in judged if j is not None and j.record is not None]
-        site = site_of(group[0].url)
-        first = records[0] if records else None
         parts = urlsplit(group[0].url)
         start_url = contents.info.get("vahti-start-url") or f"{parts.scheme}://{parts.netloc}/actions"
-        run_id = writer.begin_run(
-            site,
-            start_url,
-            plan_path=first.plan_path if first else contents.info.get("vahti-plan-path", ""),
-            language=first.language if first else "fi",
-            started_at=group[0].captured_at,
-            cause="import",
-        )
-        for position, (capture, judgement) in enumerate(judged):
-            page_id = writer.store_page(
-                run_id, capture.url, capture.status, capture.headers, capture.body, fetched_at=capture.captured_at
-            )
-            if judgement is None:
-                continue
-            writer.store_observation(
-                run_id,
-                page_id,
-                judgement.outcome,
-                url=capture.url,
-                identifier=judgement.identifier,
-                record=judgement.record,
-                error=judgement.error,
-                reason=judgement.reason,
-                warnings=judgement.warnings,
-                position=position,
-            )
         outcome = "complete" if complete else "partial"
         reason = f"imported from {source}" + ("" if complete else "; captures do not show which actions were missing")
-        writer.end_run(run_id, outcome, reason=reason, finished_at=group[-1].captured_at)
-        yield ImportedRun(run_id, site, group[0].captured_at, len(group), outcome, len(records))
+        yield write_run(writer, judged, start_url=start_url, cause="import", outcome=outcome, reason=reason,
+                        plan_path=contents.info.get("vahti-plan-path", ""))

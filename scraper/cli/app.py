@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report_cmd", "A self-contained HTML change report."),
     "export": ("report_cmd", "Export the plan (now, --at WHEN, or --history) for other tools."),
     "import": ("report_cmd", "Load captures from a WARC as runs dated by their capture time."),
+    "backfill": ("backfill_cmd", "A plan's history from web-archive captures, dated by capture time and spliced into the archive."),
     "sql": ("archive_cmd", "Read-only SQL on the archive."),
     "reparse": ("archive_cmd", "Re-derive every current record from its stored raw page with this vahti's parser."),
     "page": ("page_cmd", "Write one stored raw page, byte for byte as it was received (a 304: the body it confirmed)."),

@@ -25,7 +25,7 @@ from snapshots.render_text import render_diff_text, render_history_text
 from snapshots.report_read import choose_site, resolve_when
 
 if TYPE_CHECKING:  # warcio and the record model: only `import` needs them
-    from snapshots.warc_io import Capture, Judgement
+    from snapshots.captured_runs import Capture, Judgement
 
 
 class TextFormat(StrEnum):
@@ -207,7 +207,7 @@ def judge_capture(capture: Capture) -> Judgement | None:
     Captures that are not action pages (the list, robots.txt) are stored, not observed."""
     from scraper.judge import judge_response
     from scraper.urls import action_location
-    from snapshots.warc_io import Judgement
+    from snapshots.captured_runs import Judgement
 
     if action_location(capture.url) is None:
         return None

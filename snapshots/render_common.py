@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from schemas.dates import HELSINKI
 from snapshots.diff import FieldChange
 from snapshots.worddiff import is_long_text
 
@@ -181,6 +182,17 @@ def shown_date(value: Any) -> str:
     except ValueError:
         return text
     return f"{day.day}.{day.month}.{day.year}"
+
+
+def provenance(cause: str, seen: dt.datetime | None = None) -> str | None:
+    """Where a version came from, in a reader's words; None for an ordinary crawl (nothing to say). A backfilled
+    version was seen in a web-archive capture, not by vahti: the reader should know, and when."""
+    if cause == "crawl":
+        return None
+    if cause == "backfill":
+        when = f" of {shown_date(seen.astimezone(HELSINKI).date().isoformat())}" if seen else ""
+        return f"seen in a web-archive capture{when}"
+    return f"cause: {cause}"
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:

@@ -19,6 +19,7 @@ from snapshots.render_common import (
     fmt_value,
     hidden_note,
     plural,
+    provenance,
     safe_url,
     status_detail,
     summary_counts,
@@ -135,8 +136,8 @@ def change_card(change: ActionChange, history_link: bool = True, window: str = "
     if change.status_changed:
         kind = "Status changed"
     tags = [f'<span class="kind {change.change}">{esc(kind)}</span>']
-    if change.cause != "crawl":
-        tags.append(f'<span class="kind cause">cause: {esc(change.cause)}</span>')
+    if said := provenance(change.cause):
+        tags.append(f'<span class="kind cause">{esc(said)}</span>')
     links = []
     if history_link:
         links.append(f'<a href="#{esc(anchor_id(change.identifier))}">history</a>')

@@ -17,6 +17,7 @@ from snapshots.render_common import (
     field_label,
     fmt_value,
     plural,
+    provenance,
     safe_url,
     shown_date,
     status_detail,
@@ -99,8 +100,8 @@ def render_change(change: ActionChange, level: str = "###") -> list[str]:
     if change.change == "removed":
         return [f"{level} Removed: {title}", "", f"Why: {md(change.reason or 'not recorded')}", ""]
     lines = [f"{level} {title}", ""]
-    if change.cause != "crawl":
-        lines += [f"*Cause: {md(change.cause)}*", ""]
+    if said := provenance(change.cause):
+        lines += [f"*{md(said[0].upper() + said[1:])}*", ""]
     for name, fc in change.fields.items():
         lines.extend(field_lines(name, fc))
     lines.append("")
@@ -141,7 +142,8 @@ def render_history_markdown(history: History) -> str:
     ]
     for step in history.steps:
         updated = f" · Tietoja päivitetty {md(shown_date(step.updated_at))}" if step.updated_at else ""
-        cause = f" · cause: {md(step.cause)}" if step.cause != "crawl" else ""
+        said = provenance(step.cause, step.first_run.started_at if step.first_run else None)
+        cause = f" · {md(said)}" if said else ""
         if step.record is None:
             lines += [
                 f"### Removed {_window(step)}",

@@ -14,6 +14,7 @@ from snapshots.render_common import (
     fmt_value,
     hidden_note,
     plural,
+    provenance,
     shown_date,
     status_detail,
     summary_counts,
@@ -85,8 +86,8 @@ def _action_head(change: ActionChange, s: _Style) -> str:
         head += f" ({change.reason or 'reason not recorded'})"
     if change.change == "added" and added_summary(change.fields):
         head += f" ({added_summary(change.fields)})"
-    if change.cause != "crawl":
-        head += s(f" [cause: {change.cause}]", "dim")
+    if said := provenance(change.cause):
+        head += s(f" [{said}]", "dim")
     return head
 
 
@@ -142,7 +143,8 @@ def render_history_text(history: History, color: bool = False) -> str:
     for step in history.steps:
         lines.append("")
         updated = f" · Tietoja päivitetty {shown_date(step.updated_at)}" if step.updated_at else ""
-        cause = s(f" [cause: {step.cause}]", "dim") if step.cause != "crawl" else ""
+        said = provenance(step.cause, step.first_run.started_at if step.first_run else None)
+        cause = s(f" [{said}]", "dim") if said else ""
         if step.record is None:
             window = _window(step)
             lines.append(s(f"removed {window}", "red", "bold") + f" ({step.gone_reason or 'reason not recorded'})")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from snapshots.agreement import AgreementSummary
 from snapshots.change_model import History, HistoryStep, RunInfo, local_time
-from snapshots.render_common import plural, shown_date
+from snapshots.render_common import plural, provenance, shown_date
 from snapshots.render_html import (
     anchor_id,
     diff_section,
@@ -139,7 +139,8 @@ def summary(report: Report) -> str:
 
 def _step_html(step: HistoryStep) -> str:
     updated = f" · site says “Tietoja päivitetty {esc(shown_date(step.updated_at))}”" if step.updated_at else ""
-    cause = f' · <span class="kind cause">cause: {esc(step.cause)}</span>' if step.cause != "crawl" else ""
+    said = provenance(step.cause, step.first_run.started_at if step.first_run else None)
+    cause = f' · <span class="kind cause">{esc(said)}</span>' if said else ""
     if step.record is None:
         return f"<li><strong>Removed</strong> {step_window(step)}. Why: {esc(step.gone_reason or 'not recorded')}</li>"
     if step.change is None:

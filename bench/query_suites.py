@@ -18,8 +18,8 @@ import duckdb
 
 from snapshots.export import rows, select_at
 from snapshots.history import action_history
-from snapshots.plan_diff import diff_runs, pick_runs
-from snapshots.report_read import resolve_when
+from snapshots.plan_diff import diff_points, pick_points
+from snapshots.report_read import resolve_point
 
 # --- vahti ------------------------------------------------------------------------------------------------------
 
@@ -29,12 +29,12 @@ def vahti_history(con: duckdb.DuckDBPyConnection, site: str, identifier: str) ->
 
 
 def vahti_as_of(con: duckdb.DuckDBPyConnection, site: str, day: dt.date) -> list[dict[str, Any]]:
-    return list(rows(select_at(con, resolve_when(con, day.isoformat(), site))))
+    return list(rows(select_at(con, resolve_point(con, day.isoformat(), site))))
 
 
 def vahti_diff(con: duckdb.DuckDBPyConnection, site: str, day_a: dt.date, day_b: dt.date) -> object:
-    a, b = pick_runs(con, site, day_a.isoformat(), day_b.isoformat())
-    return diff_runs(con, a, b)
+    a, b = pick_points(con, site, day_a.isoformat(), day_b.isoformat())
+    return diff_points(con, a, b)
 
 
 def vahti_status_changes(con: duckdb.DuckDBPyConnection, site: str) -> list[tuple[Any, ...]]:

@@ -135,9 +135,10 @@ class Verification:
 
 
 def runs_to_verify(con: duckdb.DuckDBPyConnection, when: str | None, site: str | None) -> list[int]:
-    """The run WHEN names, or the last complete run of each plan (site, base path, language)."""
+    """The run WHEN names (a date: the last complete run by then, else the latest of any kind), or the last
+    complete run of each plan (site, base path, language)."""
     if when is not None:
-        return [resolve_when(con, when, site).id]
+        return [resolve_when(con, when, site, prefer_complete=True).id]
     last: dict[tuple[str, str, str], int] = {}
     for run in list_runs(con, site):  # oldest first: the last complete run of a plan is the one left standing
         if run.complete:

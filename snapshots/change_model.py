@@ -56,6 +56,22 @@ def _iso(value: dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+@dataclass(frozen=True)
+class AsOf:
+    """A date or date-time in WHEN: the plan as last seen on or before `at`. Kept as the reader wrote it, since
+    "2021-03-12" is what a journalist asked about, not 23:59:59.999999 that evening."""
+
+    asked: str
+    at: dt.datetime
+
+    def label(self) -> str:
+        """The day as asked for a bare date, else the instant in Helsinki time to the minute."""
+        return self.asked if len(self.asked) == 10 else local_time(self.at)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"asked": self.asked, "at": self.at.isoformat()}
+
+
 def local_time(value: dt.datetime | None) -> str:
     if value is None:
         return "?"
@@ -77,10 +93,19 @@ class PlanDiff:
     hidden_reparse: int = 0
     #: changes of presentation only (another front end printed the same plan): left out unless asked
     hidden_markup: int = 0
+    #: a side given as a date: the plan as last seen by then (its run is the latest run at or before it)
+    from_at: AsOf | None = None
+    to_at: AsOf | None = None
 
     @property
     def complete(self) -> bool:
         return self.from_run.complete and self.to_run.complete
+
+    def incomplete_runs(self) -> list[RunInfo]:
+        """The sides given as runs that did not complete: their unreached actions are unknown. A side given as
+        a date is never that: each action there is as last seen by then, whatever the latest run reached."""
+        return [run for run, at in ((self.from_run, self.from_at), (self.to_run, self.to_at))
+                if at is None and not run.complete]
 
     def counts(self) -> dict[str, int]:
         return {
@@ -93,14 +118,20 @@ class PlanDiff:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "from": self.from_run.to_json(),
-            "to": self.to_run.to_json(),
+            "from": _side(self.from_run, self.from_at),
+            "to": _side(self.to_run, self.to_at),
             "complete": self.complete,
             "unknown": self.unknown,
             "hidden_reparse_changes": self.hidden_reparse,
             "hidden_markup_changes": self.hidden_markup,
             "changes": [c.to_json() for c in self.changes],
         }
+
+
+def _side(run: RunInfo, at: AsOf | None) -> dict[str, Any]:
+    """A diff's side: its run's fields (what consumers read before dates meant "as last seen"), plus, for a date,
+    the date asked for and the instant it means."""
+    return {**run.to_json(), **(at.to_json() if at is not None else {})}
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """`vahti export`: the plan (now, at a WHEN, or its whole history) as JSON Lines, CSV or Parquet.
 
-JSON Lines carry the Action record exactly (DESIGN section 3), so `Action.model_validate` reads them back.
+JSON Lines carry the Action record exactly (DESIGN section 3), so `Action.model_validate` reads them back; the
+history and a date's `last_seen` add their keys beside it. A date exports each action as last seen by then, from
+whichever run saw it last, so `last_seen` says how old each row's evidence is.
 Parquet keeps nested fields as structs and lists (typed from the record's JSON by DuckDB), and the history is
 partitioned Hive-style by site and day (`site=…/date=…/`), the layout DuckLake, Spark and Trino read as is.
 CSV flattens lists into readable text plus counts, for a spreadsheet.
@@ -9,6 +11,7 @@ CSV flattens lists into readable text plus counts, for a spreadsheet.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import shutil
 from collections.abc import Iterator
@@ -21,7 +24,7 @@ import duckdb
 from schemas.dates import HELSINKI
 from schemas.errors import UsageError
 from snapshots.change_model import RunInfo
-from snapshots.report_read import VersionRow, plan_state, versions_of, versions_valid_at
+from snapshots.report_read import Point, VersionRow, plan_as_of, plan_state, versions_of, versions_valid_at
 
 #: The record's JSON as DuckDB types (json_transform structure): nested lists stay lists of structs.
 RECORD_STRUCTURE: dict[str, Any] = {
@@ -57,6 +60,8 @@ RECORD_STRUCTURE: dict[str, Any] = {
 }
 
 HISTORY_COLUMNS = ("valid_from", "valid_to", "cause", "version_id", "first_run", "last_run", "gone_reason")
+#: Added by a date in --at: when the run that last saw each action began.
+AS_OF_COLUMNS = ("last_seen",)
 
 
 @dataclass
@@ -66,14 +71,22 @@ class Selection:
     versions: list[VersionRow]
     history: bool
     run: RunInfo | None = None
+    #: a date in --at: when each version's action was last seen by then, by version id
+    last_seen: dict[int, dt.datetime | None] | None = None
 
 
 def select_current(con: duckdb.DuckDBPyConnection, site: str) -> Selection:
     return Selection(versions_of(con, "site = ? AND valid_to IS NULL", [site]), history=False)
 
 
-def select_at(con: duckdb.DuckDBPyConnection, run: RunInfo) -> Selection:
-    """The plan as a run saw it; for actions a partial run did not reach, the version in force at that time."""
+def select_at(con: duckdb.DuckDBPyConnection, point: Point) -> Selection:
+    """A date: every action of the site as last seen by then (`plan_as_of`), with when. A run id: the plan as
+    that run saw it; for actions a partial run did not reach, the version in force at that time."""
+    run = point.run
+    if point.at is not None:
+        as_of = plan_as_of(con, run.site, point.at.at, run)
+        shown = sorted(as_of.versions.values(), key=lambda v: v.id)
+        return Selection(shown, history=False, run=run, last_seen={v.id: as_of.seen[v.key].at for v in shown})
     state = plan_state(con, run)
     chosen = dict(state.versions)
     if state.unknown and run.started_at is not None:
@@ -87,8 +100,11 @@ def select_history(con: duckdb.DuckDBPyConnection, site: str) -> Selection:
     return Selection(versions_of(con, "site = ?", [site]), history=True)
 
 
-def _row(version: VersionRow, history: bool) -> dict[str, Any]:
+def _row(version: VersionRow, history: bool, last_seen: dict[int, dt.datetime | None] | None = None) -> dict[str, Any]:
     row = dict(version.record)
+    if last_seen is not None:
+        seen = last_seen.get(version.id)
+        row["last_seen"] = seen.isoformat() if seen else None
     if history:
         row.update(
             valid_from=version.valid_from.isoformat() if version.valid_from else None,
@@ -104,7 +120,7 @@ def _row(version: VersionRow, history: bool) -> dict[str, Any]:
 
 def rows(selection: Selection) -> Iterator[dict[str, Any]]:
     for version in selection.versions:
-        yield _row(version, selection.history)
+        yield _row(version, selection.history, selection.last_seen)
 
 
 def write_jsonl(selection: Selection, out: Path) -> int:
@@ -178,15 +194,15 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_csv(selection: Selection, out: Path) -> int:
-    columns = list(CSV_COLUMNS) + (list(HISTORY_COLUMNS) if selection.history else [])
+    added = (HISTORY_COLUMNS if selection.history else ()) + (AS_OF_COLUMNS if selection.last_seen is not None else ())
+    columns = list(CSV_COLUMNS) + list(added)
     n = 0
     with _open(out) as fh:
         writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in rows(selection):
             flat = flatten(row)
-            if selection.history:
-                flat.update({k: row.get(k) for k in HISTORY_COLUMNS})
+            flat.update({k: row.get(k) for k in added})
             writer.writerow(flat)
             n += 1
     return n
@@ -205,8 +221,15 @@ def write_parquet(con: duckdb.DuckDBPyConnection, selection: Selection, out: Pat
             ", valid_from, valid_to, cause, id AS version_id, first_run, last_run, gone_reason,"
             f" strftime(timezone('{HELSINKI.key}', valid_from), '%Y-%m-%d') AS date"
         )
+    params: list[Any] = [structure, ids]
+    seen_col, seen_join = "", ""
+    if selection.last_seen is not None:
+        seen_col = ", seen.last_seen"
+        seen_join = (" JOIN (SELECT unnest($3::BIGINT[]) AS seen_id, unnest($4::TIMESTAMPTZ[]) AS last_seen) seen"
+                     " ON seen.seen_id = action_versions.id")
+        params += [list(selection.last_seen), list(selection.last_seen.values())]
     query = (
-        f"SELECT unnest(json_transform(record, $1)){history_cols} FROM action_versions"
+        f"SELECT unnest(json_transform(record, $1)){history_cols}{seen_col} FROM action_versions{seen_join}"
         " WHERE id IN (SELECT unnest($2::BIGINT[])) ORDER BY site, plan_path, language, identifier, valid_from, id"
     )
     target = str(out)
@@ -222,7 +245,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, selection: Selection, out: Pat
         out.parent.mkdir(parents=True, exist_ok=True)
         copy = f"COPY ({query}) TO '{_sql_path(target)}' (FORMAT parquet)"
     try:
-        con.execute(copy, [structure, ids])
+        con.execute(copy, params)
     except duckdb.Error as exc:
         raise UsageError(f"cannot write {out}: {str(exc).splitlines()[0]}") from None
     return len(ids)

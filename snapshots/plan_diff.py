@@ -1,7 +1,9 @@
-"""`vahti diff`: what changed across a plan between two runs, built on what each run observed."""
+"""`vahti diff`: what changed across a plan between two runs or dates, built on what each run observed (a date:
+the plan as last seen by then, `snapshots.report_read.plan_as_of`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable
 from typing import Any
@@ -10,18 +12,21 @@ import duckdb
 
 from schemas.errors import UsageError
 from snapshots.causes import HIDDEN_CAUSES, MARKUP
-from snapshots.change_model import PlanDiff, RunInfo
+from snapshots.change_model import AsOf, PlanDiff, RunInfo
 from snapshots.diff import ActionChange, FieldChange, change_order, diff_plans, diff_records, natural_key
 from snapshots.records import RecordReader
 from snapshots.report_read import (
     Key,
     PlanState,
+    Point,
     VersionRow,
     choose_plan,
     is_run_id,
     last_complete_runs,
+    plan_as_of,
     plan_state,
     plan_words,
+    resolve_point,
     resolve_when,
     same_plan,
     versions_of,
@@ -34,18 +39,19 @@ NAVIGATION = ("previous_url", "next_url")
 _CAUSE_RANK = ("crawl", "backfill", "import", "reparse", MARKUP)
 
 
-def pick_runs(
+def pick_points(
     con: duckdb.DuckDBPyConnection, site: str, when_from: str | None, when_to: str | None,
     plan_path: str | None = None, language: str | None = None,
-) -> tuple[RunInfo, RunInfo]:
-    """Default: the last two complete runs; --to alone compares with the complete run before it. Every run is one
-    of the same plan in the same language (`choose_plan`: a run id names its own, a site crawled in several asks
-    for --plan/--language): a Finnish crawl against an English one reads as every action removed and added."""
+) -> tuple[Point, Point]:
+    """Default: the last two complete runs; --to alone compares with the complete run before it. A date is the
+    plan as last seen by then (`plan_as_of`), beside the latest run at or before it. Every run is one of the same
+    plan in the same language (`choose_plan`: a run id names its own, a site crawled in several asks for
+    --plan/--language): a Finnish crawl against an English one reads as every action removed and added."""
     scope = choose_plan(con, site, plan_path, language, (when_to, when_from))
 
-    def resolve(when: str) -> RunInfo:
+    def resolve(when: str) -> Point:
         # a run id keeps its own plan (checked against --from's below); a date looks only at the chosen plan
-        return resolve_when(con, when, site, *((plan_path, language) if is_run_id(when) else scope))
+        return resolve_point(con, when, site, *((plan_path, language) if is_run_id(when) else scope))
 
     # a message names the plan and language when the user chose them (the site may hold runs of others)
     words = f" in {plan_words(*scope)}" if plan_path is not None or language is not None else ""
@@ -53,16 +59,17 @@ def pick_runs(
         runs = last_complete_runs(con, site, 2, *scope)
         if len(runs) < 2:
             raise UsageError(f"{site} has fewer than two complete runs{words}; nothing to compare yet")
-        return runs[0], runs[1]
+        return Point(runs[0]), Point(runs[1])
     if when_to:
-        to_run = resolve(when_to)
+        to = resolve(when_to)
     else:
         last = last_complete_runs(con, site, 1, *scope)
         if not last:
             raise UsageError(f"{site} has no complete run yet{words}; nothing to compare")
-        to_run = last[-1]
+        to = Point(last[-1])
+    to_run = to.run
     if when_from is not None:
-        from_run = resolve(when_from)
+        start = resolve(when_from)
     else:
         row = con.execute(
             "SELECT id FROM runs WHERE site = ? AND plan_path = ? AND language = ? AND outcome = 'complete' AND"
@@ -72,26 +79,44 @@ def pick_runs(
         if row is None:
             raise UsageError(f"no complete run of {site} {plan_words(to_run.plan_path, to_run.language)}"
                              f" before run {to_run.id}")
-        from_run = resolve_when(con, str(row[0]), site)
-    same_plan(from_run, to_run)
-    if from_run.started_at is not None and to_run.started_at is not None and from_run.started_at > to_run.started_at:
+        start = Point(resolve_when(con, str(row[0]), site))
+    same_plan(start.run, to_run)
+    begins, ends = _instant(start), _instant(to)
+    if begins is not None and ends is not None and begins > ends:
         # a reversed diff reads like a plausible story (tasks "un-completed", statuses reverting): refuse it
-        raise UsageError(f"--from (run {from_run.id}) is later than --to (run {to_run.id}); swap them")
-    return from_run, to_run
+        raise UsageError(f"--from ({_named(start)}) is later than --to ({_named(to)}); swap them")
+    return start, to
+
+
+def _instant(point: Point) -> dt.datetime | None:
+    """The moment a side stands for: a date's instant, a run's start."""
+    return point.at.at if point.at is not None else point.run.started_at
+
+
+def _named(point: Point) -> str:
+    return point.at.label() if point.at is not None else f"run {point.run.id}"
+
+
+def diff_points(
+    con: duckdb.DuckDBPyConnection, start: Point, end: Point, *, all_changes: bool = False,
+    ignore: Iterable[str] | None = None,
+) -> PlanDiff:
+    """`diff_runs` of what two WHENs name (`pick_points`)."""
+    return diff_runs(con, start.run, end.run, all_changes=all_changes, ignore=ignore, from_at=start.at,
+                     to_at=end.at)
 
 
 def _between(
-    con: duckdb.DuckDBPyConnection, site: str, a: RunInfo, b: RunInfo
+    con: duckdb.DuckDBPyConnection, site: str, a: dt.datetime | None, b: dt.datetime | None
 ) -> tuple[dict[Key, set[str]], dict[Key, set[str]]]:
-    """Per action, the causes of the versions that began after run `a` and no later than run `b`, and the fields
-    whose meaning those versions changed."""
+    """Per action, the causes of the versions that began after instant `a` and no later than `b` (a run's start
+    or a date's instant), and the fields whose meaning those versions changed."""
     causes: dict[Key, set[str]] = {}
     fields: dict[Key, set[str]] = {}
-    if a.started_at is None or b.started_at is None:
+    if a is None or b is None:
         return causes, fields
     for version in versions_of(
-        con, "site = ? AND valid_from > ? AND valid_from <= ?", [site, a.started_at, b.started_at], meaning=True,
-        records=False,
+        con, "site = ? AND valid_from > ? AND valid_from <= ?", [site, a, b], meaning=True, records=False,
     ):
         causes.setdefault(version.key, set()).add(version.cause)
         fields.setdefault(version.key, set()).update(version.meaning_fields)
@@ -105,15 +130,22 @@ def diff_runs(
     *,
     all_changes: bool = False,
     ignore: Iterable[str] | None = None,
+    from_at: AsOf | None = None,
+    to_at: AsOf | None = None,
 ) -> PlanDiff:
     """`ignore` defaults to the prev/next links: a neighbour moving is not news about this action; the move
-    itself is reported once, as an "order" change of the action that moved.
+    itself is reported once, as an "order" change of the action that moved. `from_at`/`to_at`: that side is the
+    plan as last seen by a date (its run, the latest run at or before it, only names it).
 
     A modified action lists only the fields whose meaning changed between the runs (what a new front end printed
     differently is not news); an action whose versions between the runs changed only presentation (`markup`) or
     came from a reparse is left out. `all_changes` shows both, field by field as the records differ."""
     reader = RecordReader(con)
-    a, b = plan_state(con, from_run, reader, records=False), plan_state(con, to_run, reader, records=False)
+    a, b = (plan_state(con, run, reader, records=False) if at is None else
+            plan_as_of(con, run.site, at.at, run, run.plan_path, run.language, reader=reader, records=False)
+            for run, at in ((from_run, from_at), (to_run, to_at)))
+    start = from_at.at if from_at is not None else from_run.started_at
+    end = to_at.at if to_at is not None else to_run.started_at
     unknown = a.unknown | b.unknown
     moved = _moved(a, b, unknown)
     # Only actions whose version differs between the runs (or that moved) can be news: only their records are
@@ -123,12 +155,12 @@ def diff_runs(
     records = reader.of_ids([v.id for side in (a, b) for k, v in side.versions.items() if k in wanted])
     old: dict[Key, dict[str, Any]] = {k: records[v.id] for k, v in a.versions.items() if k in wanted}
     new: dict[Key, dict[str, Any]] = {k: records[v.id] for k, v in b.versions.items() if k in wanted}
-    causes_seen, meaning = _between(con, to_run.site, from_run, to_run)
+    causes_seen, meaning = _between(con, to_run.site, start, end)
     causes = {key: next((c for c in _CAUSE_RANK if c in seen), "crawl") for key, seen in causes_seen.items()}
     # A removal opens no version: it is due to whatever kind of run saw the action missing.
     for key in old:
         if key not in new:
-            causes.setdefault(key, to_run.cause)
+            causes.setdefault(key, b.seen[key].cause if key in b.seen else to_run.cause)
     # An action removed between the runs: its reason is what the later run recorded.
     reasons = {key: why for key, why in b.gone.items()}
     # Removed before the later run (which then no longer mentions it): the reason its version was closed with.
@@ -137,7 +169,7 @@ def diff_runs(
         last: dict[Key, VersionRow] = {}
         for version in versions_of(
             con, "site = ? AND list_contains(?::VARCHAR[], identifier) AND valid_from <= ?",
-            [to_run.site, sorted({k[3] for k in missing}), to_run.started_at], records=False,
+            [to_run.site, sorted({k[3] for k in missing}), end], records=False,
         ):
             last[version.key] = version  # oldest first: the last one wins
         for key in missing:
@@ -158,7 +190,7 @@ def diff_runs(
     return PlanDiff(
         from_run, to_run, shown, unknown_ids,
         hidden_reparse=sum(1 for c in hidden if c.cause == "reparse"),
-        hidden_markup=sum(1 for c in hidden if c.cause == MARKUP),
+        hidden_markup=sum(1 for c in hidden if c.cause == MARKUP), from_at=from_at, to_at=to_at,
     )
 
 

@@ -17,8 +17,18 @@ from typing import Any
 import duckdb
 
 from schemas.errors import ArchiveError, UsageError
+from snapshots.change_model import AsOf
 from snapshots.db import WriteLock, connect_read, connect_write, writer_pid
-from snapshots.report_read import VersionRow, is_run_id, normal_plan_path, plan_filter, resolve_when, versions_of
+from snapshots.report_read import (
+    VersionRow,
+    is_run_id,
+    normal_plan_path,
+    plan_as_of,
+    plan_filter,
+    resolve_point,
+    resolve_when,
+    versions_of,
+)
 from snapshots.schema import SCHEMA_VERSION, check_supported, current_version, migrate
 
 
@@ -74,13 +84,18 @@ class Shown:
     gone_reason: str | None
     parser_version: str
     record: dict[str, Any]
+    #: the run WHEN named; for a date, the run that last saw the action by then
     at_run: int | None
+    #: a date in WHEN: the date asked, and when the action was last seen by then
+    as_of: AsOf | None = None
+    last_seen: dt.datetime | None = None
 
     @classmethod
-    def of(cls, version: VersionRow, at_run: int | None) -> Shown:
+    def of(cls, version: VersionRow, at_run: int | None, as_of: AsOf | None = None,
+           last_seen: dt.datetime | None = None) -> Shown:
         return cls(version.id, version.key, version.valid_from, version.valid_to, version.first_run,
                    version.last_run, version.cause, version.gone_reason, version.parser_version or "",
-                   version.record, at_run)
+                   version.record, at_run, as_of, last_seen)
 
     def to_json(self) -> dict[str, Any]:
         site, plan_path, language, identifier = self.key
@@ -98,6 +113,7 @@ class Shown:
             "gone_reason": self.gone_reason,
             "parser_version": self.parser_version,
             "at_run": self.at_run,
+            "last_seen": _jsonable(self.last_seen),
             "record": self.record,
         }
 
@@ -106,9 +122,9 @@ def show_action(
     con: duckdb.DuckDBPyConnection, identifier: str, at: str | None = None, site: str | None = None,
     plan_path: str | None = None, language: str | None = None,
 ) -> Shown:
-    """The version of an action in force at WHEN (default: now; a gone action shows its last version). An action
-    in several plans or languages is asked about (--site, --plan, --language), and a date is resolved among the
-    runs of the action's own plan and language."""
+    """The version of an action in force at a run (default: now; a gone action shows its last version), or, for a
+    date, as last seen by then (`plan_as_of`). An action in several plans or languages is asked about (--site,
+    --plan, --language), and a date is resolved among the runs of the action's own plan and language."""
     params: list[Any] = [identifier, *([site] if site else [])]
     keys = con.execute(
         "SELECT DISTINCT site, plan_path, language FROM action_versions WHERE identifier = ?"
@@ -126,13 +142,25 @@ def show_action(
         raise UsageError(f"action {identifier!r} exists in several plans or languages; pick one with"
                          f" {' and '.join(options)} ({shown})")
     scope = list(keys[0])
+    if at is not None and not is_run_id(at):
+        point = resolve_point(con, at, scope[0], *scope[1:])
+        assert point.at is not None
+        state = plan_as_of(con, scope[0], point.at.at, point.run, scope[1], scope[2], identifier=identifier)
+        key = (scope[0], scope[1], scope[2], identifier)
+        if key in state.versions:
+            seen = state.seen[key]
+            return Shown.of(state.versions[key], seen.run_id, point.at, seen.at)
+        if key in state.gone:
+            raise UsageError(f"action {identifier!r} did not exist on {at.strip()}: run {state.seen[key].run_id}"
+                             f" found it gone ({state.gone[key]})")
+        raise UsageError(f"action {identifier!r} did not exist on {at.strip()}: no run had seen it by then")
     versions = versions_of(
         con, "site = ? AND plan_path = ? AND language = ? AND identifier = ?", [*scope, identifier]
     )  # oldest first
     if at is None:
         current = [v for v in versions if v.valid_to is None]
         return Shown.of(current[-1] if current else versions[-1], None)
-    run = resolve_when(con, at, scope[0], *((plan_path, language) if is_run_id(at) else scope[1:]))
+    run = resolve_when(con, at, scope[0], plan_path, language)
     instant = run.started_at
     valid = [v for v in versions
              if instant is not None and v.valid_from <= instant and (v.valid_to is None or v.valid_to > instant)]

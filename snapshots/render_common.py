@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.dates import HELSINKI
+from snapshots.change_model import AsOf, RunInfo
 from snapshots.diff import FieldChange
 from snapshots.worddiff import is_long_text
 
@@ -232,3 +233,16 @@ def added_summary(fields: dict[str, FieldChange]) -> str:
     if tasks is not None and tasks.new:
         bits.append(plural(len(tasks.new), "task"))
     return ", ".join(bits)
+
+
+#: Said once under a diff's header when a side is a date, so that a reader knows what "as of" stands for.
+AS_OF_NOTE = ("As of a date: each action as last seen on or before it, by crawls, imports and backfills alike;"
+              " an action the latest run did not reach is shown as an earlier run saw it.")
+
+
+def side_words(run: RunInfo, at: AsOf | None) -> str:
+    """One side of a diff as a reader says it: "run 12 (2024-05-01 06:00, complete)", or for a date "the plan as
+    of 2021-03-12 (latest run 4, 2021-03-12 06:00, partial)"."""
+    if at is None:
+        return f"run {run.id} ({run.when()}, {run.outcome})"
+    return f"the plan as of {at.label()} (latest run {run.id}, {run.when()}, {run.outcome})"

@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from snapshots.change_model import HistoryStep, PlanDiff, RunInfo
+from snapshots.change_model import AsOf, HistoryStep, PlanDiff, RunInfo
 from snapshots.diff import ActionChange, FieldChange
 from snapshots.render_common import (
+    AS_OF_NOTE,
     added_summary,
     describe_item,
     field_label,
@@ -130,6 +131,13 @@ def run_label(run: RunInfo | None) -> str:
     return f'{esc(run.when())} <span class="muted">(run {run.id})</span>'
 
 
+def _side_label(run: RunInfo, at: AsOf | None) -> str:
+    """A diff's side: its run, or for a date the plan as of it beside the latest run by then."""
+    if at is None:
+        return run_label(run)
+    return f'the plan as of {esc(at.label())} <span class="muted">(latest run {run.id}, {esc(run.when())})</span>'
+
+
 def change_card(change: ActionChange, history_link: bool = True, window: str = "") -> str:
     title = f"{esc(change.identifier)} {esc(change.name)}"
     kind = {"added": "Added", "removed": "Removed", "modified": "Changed"}[change.change]
@@ -161,9 +169,13 @@ def change_card(change: ActionChange, history_link: bool = True, window: str = "
 
 def diff_section(diff: PlanDiff, heading: str = "Latest changes", history_links: bool = True) -> str:
     a, b = diff.from_run, diff.to_run
-    parts = [f"<h2>{esc(heading)}</h2>", f'<p class="lede">From {run_label(a)} to {run_label(b)}.</p>']
-    if not diff.complete:
-        bad = ", ".join(f"run {r.id} is {esc(r.outcome)}" for r in (a, b) if not r.complete)
+    parts = [f"<h2>{esc(heading)}</h2>",
+             f'<p class="lede">From {_side_label(a, diff.from_at)} to {_side_label(b, diff.to_at)}.</p>']
+    if diff.from_at is not None or diff.to_at is not None:
+        parts.append(f'<p class="muted">{esc(AS_OF_NOTE)}</p>')
+    incomplete = diff.incomplete_runs()
+    if incomplete:
+        bad = ", ".join(f"run {r.id} is {esc(r.outcome)}" for r in incomplete)
         parts.append(
             f'<p class="warn"><strong>Incomplete:</strong> {bad}. Actions it did not reach are '
             "<em>unknown</em>, not unchanged.</p>"
@@ -177,7 +189,7 @@ def diff_section(diff: PlanDiff, heading: str = "Latest changes", history_links:
         )
     else:
         parts.append(
-            "<p>No changes.</p>" if diff.complete else "<p>No changes among the actions both runs reached.</p>"
+            "<p>No changes.</p>" if not incomplete else "<p>No changes among the actions both runs reached.</p>"
         )
     if note := hidden_note(diff.hidden_reparse, diff.hidden_markup):
         parts.append(f'<p class="muted">{esc(note[:1].upper() + note[1:])}.</p>')

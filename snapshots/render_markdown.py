@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from snapshots.change_model import History, HistoryStep, PlanDiff, RunInfo
+from snapshots.change_model import History, HistoryStep, PlanDiff
 from snapshots.diff import ActionChange, FieldChange
 from snapshots.render_common import (
+    AS_OF_NOTE,
     added_summary,
     describe_item,
     field_label,
@@ -20,6 +21,7 @@ from snapshots.render_common import (
     provenance,
     safe_url,
     shown_date,
+    side_words,
     status_detail,
     summary_counts,
     uses_word_diff,
@@ -88,10 +90,6 @@ def field_lines(name: str, change: FieldChange) -> list[str]:
     return [f"- **{label}**: ~~{md(old)}~~ → **{md(new)}**"]
 
 
-def _run(run: RunInfo) -> str:
-    return f"run {run.id} ({run.when()}, {run.outcome})"
-
-
 def render_change(change: ActionChange, level: str = "###") -> list[str]:
     title = md_link(f"{change.identifier} {change.name}", change.url)
     if change.change == "added":
@@ -110,9 +108,13 @@ def render_change(change: ActionChange, level: str = "###") -> list[str]:
 
 def render_diff_markdown(diff: PlanDiff) -> str:
     site = md(diff.to_run.site + diff.to_run.plan_path)
-    lines = [f"## Changes in {site}", "", f"From {_run(diff.from_run)} to {_run(diff.to_run)}.", ""]
-    if not diff.complete:
-        bad = ", ".join(f"run {r.id} is {r.outcome}" for r in (diff.from_run, diff.to_run) if not r.complete)
+    sides = f"{side_words(diff.from_run, diff.from_at)} to {side_words(diff.to_run, diff.to_at)}"
+    lines = [f"## Changes in {site}", "", f"From {sides}.", ""]
+    if diff.from_at is not None or diff.to_at is not None:
+        lines += [f"*{md(AS_OF_NOTE)}*", ""]
+    incomplete = diff.incomplete_runs()
+    if incomplete:
+        bad = ", ".join(f"run {r.id} is {r.outcome}" for r in incomplete)
         lines += [f"> **Incomplete:** {bad}. Actions it did not reach are *unknown*, not unchanged.", ""]
     if diff.unknown:
         lines += [f"> Unknown (not reached): {md(', '.join(diff.unknown))}", ""]
@@ -121,7 +123,7 @@ def render_diff_markdown(diff: PlanDiff) -> str:
         head = plural(len(diff.changes), "action")
         lines += [f"**{head} changed**: {summary_counts(n, ' · ')}", ""]
     else:
-        lines += ["No changes." if diff.complete else "No changes among the actions both runs reached.", ""]
+        lines += ["No changes." if not incomplete else "No changes among the actions both runs reached.", ""]
     for change in diff.changes:
         lines.extend(render_change(change))
     return "\n".join(lines).rstrip() + "\n"

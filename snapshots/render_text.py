@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import textwrap
 
-from snapshots.change_model import History, HistoryStep, PlanDiff, RunInfo
+from snapshots.change_model import History, HistoryStep, PlanDiff
 from snapshots.diff import ActionChange, FieldChange
 from snapshots.render_common import (
+    AS_OF_NOTE,
     added_summary,
     describe_item,
     field_label,
@@ -16,6 +17,7 @@ from snapshots.render_common import (
     plural,
     provenance,
     shown_date,
+    side_words,
     status_detail,
     summary_counts,
     uses_word_diff,
@@ -34,10 +36,6 @@ class _Style:
             return text
         codes = ";".join(_CODES[s] for s in styles)
         return f"\x1b[{codes}m{text}\x1b[0m"
-
-
-def _run(run: RunInfo) -> str:
-    return f"run {run.id} ({run.when()}, {run.outcome})"
 
 
 def _words(change: FieldChange, s: _Style) -> str:
@@ -103,9 +101,12 @@ def render_change(change: ActionChange, s: _Style) -> list[str]:
 
 def render_diff_text(diff: PlanDiff, color: bool = False) -> str:
     s = _Style(color)
-    lines = [s(f"Changes from {_run(diff.from_run)} to {_run(diff.to_run)}", "bold")]
-    if not diff.complete:
-        bad = [r for r in (diff.from_run, diff.to_run) if not r.complete]
+    lines = [s(f"Changes from {side_words(diff.from_run, diff.from_at)} to {side_words(diff.to_run, diff.to_at)}",
+               "bold")]
+    if diff.from_at is not None or diff.to_at is not None:
+        lines.append(s(AS_OF_NOTE, "dim"))
+    bad = diff.incomplete_runs()
+    if bad:
         lines.append(
             s(
                 "Incomplete: "
@@ -120,7 +121,7 @@ def render_diff_text(diff: PlanDiff, color: bool = False) -> str:
     n = diff.counts()
     if diff.changes:
         lines.append(f"{plural(len(diff.changes), 'action')} changed: {summary_counts(n)}")
-    elif diff.complete:
+    elif not bad:
         lines.append("No changes.")
     else:
         lines.append("No changes seen among the actions both runs reached; the rest is unknown.")

@@ -1,10 +1,14 @@
-"""The archive's read model: runs, which site, WHEN, versions and the plan as a run saw it, for every reader
-(`runs`, `show`, history, diff, export, the report, the daily digest, WARC export).
+"""The archive's read model: runs, which site, WHEN, versions and the plan as a run saw it or as last seen by a
+date, for every reader (`runs`, `show`, history, diff, export, the report, the daily digest, WARC export).
 
 One place reads each of these, so that every command means the same by a run, a version and WHEN. The state of a
 plan at a run is what that run *observed*: a parsed or unchanged page gives the version it pointed at, a gone page
 removes the action (with why), anything else (not reached, fetch or parse failed) makes the action unknown at that
 run. So a partial run never passes for "nothing changed".
+
+The plan as of a date is each action's latest observation by then that showed or removed it, whatever kind of run
+made it: web-archive captures (imports, backfills) are partial runs by nature, one capture never proves another
+action missing, so "the last complete run" could not reach the years they hold.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 import duckdb
 
 from schemas.errors import UsageError
-from snapshots.change_model import RunInfo
+from snapshots.change_model import AsOf, RunInfo, local_time
 from snapshots.records import RecordReader
 from snapshots.when import parse_when
 
@@ -198,13 +202,15 @@ def same_plan(from_run: RunInfo, to_run: RunInfo) -> None:
 
 def resolve_when(
     con: duckdb.DuckDBPyConnection, when: str, site: str | None = None, plan_path: str | None = None,
-    language: str | None = None,
+    language: str | None = None, *, prefer_complete: bool = False,
 ) -> RunInfo:
-    """WHEN = a run id, or an ISO date/time meaning the last complete run on or before it (a bare date: by the end of
-    that day in Helsinki, `snapshots.when`). Only complete runs answer a date: a partial run knows nothing about the
-    actions it did not reach. Without `site` an archive of several sites is a usage error for a date. `plan_path`
-    and `language` keep a date to the runs of that plan and language (a run id of another is a usage error), so a
-    date never lands on the English crawl of a Finnish comparison."""
+    """WHEN = a run id, or an ISO date/time meaning the latest run started on or before it, of any kind (a bare
+    date: by the end of that day in Helsinki, `snapshots.when`). That run is what a header names beside the date;
+    the plan a date means is `plan_as_of`'s. `prefer_complete`: the last complete run by then if there is one
+    (what the WARC export and verify want of a date: the default they would have picked that day). Without
+    `site` an archive of several sites is a usage error for a date. `plan_path` and `language` keep a date to the
+    runs of that plan and language (a run id of another is a usage error), so a date never lands on the English
+    crawl of a Finnish comparison."""
     point = parse_when(when)
     if isinstance(point, int):
         run = get_run(con, point)
@@ -222,21 +228,56 @@ def resolve_when(
         if len(sites) > 1:
             raise UsageError(f"the archive holds several sites; pick one with --site ({', '.join(sites)})")
     # the run's id first, then the run: a top-1 sort over rows with strings costs DuckDB milliseconds
-    sql = "SELECT arg_max(id, (started_at, id)) FROM runs WHERE outcome = 'complete' AND started_at <= ?"
     params: list[object] = [point]
-    if site is not None:
-        sql += " AND site = ?"
-        params.append(site)
-    sql += plan_filter(plan_path, language, params)
-    row = con.execute(sql, params).fetchone()
-    if row is None or row[0] is None:
-        where = f" of {site}" if site else ""
-        if plan_path is not None:
-            where += f" in {normal_plan_path(plan_path) or '/'}"
-        if language is not None:
-            where += f" in language {language}"
-        raise UsageError(f"no complete run{where} on or before {when.strip()}")
-    return get_run(con, int(row[0]))
+    where = " AND site = ?" if site is not None else ""
+    params += [site] if site is not None else []
+    where += plan_filter(plan_path, language, params)
+    row = con.execute(
+        "SELECT arg_max(id, (started_at, id)) FILTER (WHERE outcome = 'complete'), arg_max(id, (started_at, id))"
+        f" FROM runs WHERE started_at <= ?{where}", params,
+    ).fetchone()
+    complete, latest = row if row is not None else (None, None)
+    found = complete if prefer_complete and complete is not None else latest
+    if found is None:
+        raise UsageError(_nothing_before(con, when, site, plan_path, language))
+    return get_run(con, int(found))
+
+
+def _nothing_before(
+    con: duckdb.DuckDBPyConnection, when: str, site: str | None, plan_path: str | None, language: str | None
+) -> str:
+    """The one line for a date before anything was observed, with when the runs begin (what to ask instead)."""
+    where = f" of {site}" if site else ""
+    if plan_path is not None:
+        where += f" in {normal_plan_path(plan_path) or '/'}"
+    if language is not None:
+        where += f" in language {language}"
+    params: list[object] = [site] if site is not None else []
+    sql = "SELECT min(started_at) FROM runs WHERE true" + (" AND site = ?" if site is not None else "")
+    row = con.execute(sql + plan_filter(plan_path, language, params), params).fetchone()
+    first = row[0] if row is not None else None
+    since = f"; the first began {local_time(first)} Helsinki time" if first is not None else ""
+    return f"no run{where} on or before {when.strip()}, so nothing was observed by then{since}"
+
+
+@dataclass(frozen=True)
+class Point:
+    """What WHEN names: a run (`at` None), or the plan as last seen by a date (`at`), beside the latest run at or
+    before it (the run a header names)."""
+
+    run: RunInfo
+    at: AsOf | None = None
+
+
+def resolve_point(
+    con: duckdb.DuckDBPyConnection, when: str, site: str | None = None, plan_path: str | None = None,
+    language: str | None = None,
+) -> Point:
+    """WHEN as a plan state: a run id keeps meaning that run; a date or date-time the plan as last seen by then
+    (`plan_as_of`), with `resolve_when`'s latest run at or before it."""
+    point = parse_when(when)
+    run = resolve_when(con, when, site, plan_path, language)
+    return Point(run, None if isinstance(point, int) else AsOf(when.strip(), point))
 
 
 def last_complete_runs(
@@ -332,16 +373,30 @@ def versions_of(
     return [_version(r, decoded, tuple(sorted(fields.get(int(r[0]), ())))) for r in rows]
 
 
+@dataclass(frozen=True)
+class Seen:
+    """The observation an action's state comes from: its run, when that run began, and the run's cause."""
+
+    run_id: int
+    at: dt.datetime | None
+    cause: str
+
+
 @dataclass
 class PlanState:
-    """One run's view of the plan: records by key, removed keys with why, unknown keys."""
+    """One run's view of the plan, or the plan as last seen by an instant (`at`): records by key, removed keys
+    with why, unknown keys (none as of an instant: an action keeps what an earlier run saw of it)."""
 
     run: RunInfo
     versions: dict[Key, VersionRow]
     gone: dict[Key, str]
     unknown: set[Key]
-    #: the actions the run read a version of, in the plan's order (their first place in the run's walk)
+    #: the actions the run read a version of, in the plan's order (their first place in the run's walk); as of
+    #: an instant, the order of the latest run that showed any of them
     order: list[Key] = field(default_factory=list)
+    #: which observation each shown or removed action's state comes from
+    seen: dict[Key, Seen] = field(default_factory=dict)
+    at: dt.datetime | None = None
 
 
 def plan_state(
@@ -380,7 +435,70 @@ def plan_state(
         else:
             unknown.add(key)
     order = sorted(places, key=lambda k: places[k])
-    return PlanState(run, versions, gone, unknown, order)
+    here = Seen(run.id, run.started_at, run.cause)
+    return PlanState(run, versions, gone, unknown, order, dict.fromkeys([*versions, *gone], here))
+
+
+#: Each action's latest observation that showed it (a version) or removed it (gone), among the runs started by an
+#: instant; within one run a version wins over a gone retry, as in `plan_state`. Aggregated in DuckDB (a site's
+#: year of observations is a hundred thousand rows and more), the observation's columns taken as one row value
+#: (one arg_max per column cost twice the query), then joined to the chosen version's columns (in
+#: `_VERSION_COLUMNS`' order, which `_version` reads).
+_AS_OF = """
+WITH latest AS (
+    SELECT o.plan_path AS o_plan, o.language AS o_lang, o.identifier AS o_ident,
+           arg_max(row(o.outcome, coalesce(o.reason, o.error), o.version_id, o.run_id, epoch_us(r.started_at),
+                       r.cause, o.position), (r.started_at, o.run_id, o.version_id IS NOT NULL, o.id)) AS seen
+    FROM observations o JOIN runs r ON r.id = o.run_id
+    WHERE o.site = ? AND r.started_at <= ? AND o.identifier IS NOT NULL
+      AND (o.outcome = 'gone' OR (o.outcome IN ('parsed', 'unchanged') AND o.version_id IS NOT NULL)){where}
+    GROUP BY ALL)
+SELECT o_plan, o_lang, o_ident, seen[1], seen[2], seen[4], seen[5], seen[6], seen[7],
+       v.id, v.site, v.plan_path, v.language, v.identifier, epoch_us(v.valid_from), epoch_us(v.valid_to), v.first_run,
+       v.last_run, v.closed_run, v.cause, v.gone_reason, {record}, v.front_end, v.parser_version, v.record_base
+FROM latest LEFT JOIN action_versions v ON v.id = seen[3]
+"""
+
+
+def plan_as_of(
+    con: duckdb.DuckDBPyConnection, site: str, at: dt.datetime, run: RunInfo, plan_path: str | None = None,
+    language: str | None = None, identifier: str | None = None, reader: RecordReader | None = None,
+    records: bool = True,
+) -> PlanState:
+    """The plan as last seen by `at`: each action (of one plan and language when given, else of the whole site;
+    one action with `identifier`) as its latest observation by then that showed it or removed it, whatever kind
+    of run made it. Observations that know nothing (fetch or parse failed, not reached, refused) change nothing:
+    the action keeps what an earlier one saw. An action never seen by then is absent. `run` is the latest run at
+    or before `at` (`resolve_when`), named in headers. One query, then the record reader for the versions."""
+    params: list[Any] = [site, at]
+    where = ""
+    for column, value in (("plan_path", None if plan_path is None else normal_plan_path(plan_path)),
+                          ("language", language), ("identifier", identifier)):
+        if value is not None:
+            where += f" AND o.{column} = ?"
+            params.append(value)
+    sql = _AS_OF.format(where=where, record="v.record_zstd" if records else "NULL")
+    # sorted here, not in SQL: DuckDB's sort of string rows costs milliseconds (see `versions_of`)
+    rows = sorted(con.execute(sql, params).fetchall(), key=lambda r: (r[0], r[1], r[2]))
+    shown = [r for r in rows if r[9] is not None]
+    decoded = (reader or RecordReader(con)).decode((int(r[9]), r[21], r[24]) for r in shown) if records else {}
+    versions: dict[Key, VersionRow] = {}
+    gone: dict[Key, str] = {}
+    seen: dict[Key, Seen] = {}
+    walks: dict[Key, tuple[int, int, int]] = {}
+    for row in rows:
+        key: Key = (site, row[0], row[1], row[2])
+        seen[key] = Seen(int(row[5]), utc_from_us(row[6]), row[7] or "crawl")
+        if row[9] is not None:
+            versions[key] = _version(row[9:], decoded)
+            if row[8] is not None:
+                walks[key] = (int(row[6]), int(row[5]), int(row[8]))
+        else:
+            gone[key] = row[4] or "gone"
+    # the plan's order: that of the latest run that showed any action (positions of two walks do not compare)
+    last_walk = max(((t, r) for t, r, _ in walks.values()), default=None)
+    order = sorted((k for k, w in walks.items() if (w[0], w[1]) == last_walk), key=lambda k: walks[k][2])
+    return PlanState(run, versions, gone, set(), order, seen, at)
 
 
 def versions_valid_at(con: duckdb.DuckDBPyConnection, site: str, instant: dt.datetime) -> list[VersionRow]:

@@ -44,7 +44,7 @@ _REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modifie
 
 def _pick_run(con: duckdb.DuckDBPyConnection, site: str, at: str | None) -> RunInfo:
     if at is not None:
-        return resolve_when(con, at, site)
+        return resolve_when(con, at, site, prefer_complete=True)  # a date: the run the default took then
     complete = last_complete_runs(con, site, 1)
     if complete:
         return complete[-1]

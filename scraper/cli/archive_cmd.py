@@ -207,7 +207,10 @@ def _show_text(shown: Shown) -> str:
     ]
     if shown.gone_reason:
         head.append(f"gone: {shown.gone_reason}")
-    if shown.at_run is not None:
+    if shown.as_of is not None:
+        head.append(f"as of {shown.as_of.label()}: last seen by run {shown.at_run}"
+                    f" ({_helsinki(shown.last_seen)} Helsinki time)")
+    elif shown.at_run is not None:
         head.append(f"as of run {shown.at_run}")
     body = []
     for name in FIELDS:

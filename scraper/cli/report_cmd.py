@@ -18,11 +18,11 @@ import typer
 from schemas.errors import ArchiveError, UsageError
 from scraper.cli.app import DbOption, LanguageOption, PlanOption, SiteOption, app, db_path
 from snapshots.history import action_history
-from snapshots.plan_diff import diff_runs, pick_runs
+from snapshots.plan_diff import diff_points, pick_points
 from snapshots.queries import open_reader
 from snapshots.render_markdown import render_diff_markdown, render_history_markdown
 from snapshots.render_text import render_diff_text, render_history_text
-from snapshots.report_read import choose_site, resolve_when
+from snapshots.report_read import choose_site, resolve_point
 
 if TYPE_CHECKING:  # warcio and the record model: only `import` needs them
     from snapshots.captured_runs import Capture, Judgement
@@ -110,12 +110,12 @@ def diff(
     language: str | None = LanguageOption,
     db: Path | None = DbOption,
 ) -> None:
-    """What changed across the plan between two runs (default: the last two complete runs of the plan in its
-    language; a site crawled in several plans or languages asks for --plan/--language)."""
+    """What changed across the plan between two runs or dates (a date: the plan as last seen by then; default: the
+    last two complete runs of the plan in its language; several plans or languages ask for --plan/--language)."""
     with reading(db) as con:
         chosen = choose_site(con, site)
-        a, b = pick_runs(con, chosen, when_from, when_to, plan, language)
-        result = diff_runs(con, a, b, all_changes=all_changes)
+        a, b = pick_points(con, chosen, when_from, when_to, plan, language)
+        result = diff_points(con, a, b, all_changes=all_changes)
     if fmt is DiffFormat.json:
         emit(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", out)
     elif fmt is DiffFormat.markdown:
@@ -189,7 +189,7 @@ def export(
         if history_:
             selection = ex.select_history(con, chosen)
         elif at is not None:
-            selection = ex.select_at(con, resolve_when(con, at, chosen))
+            selection = ex.select_at(con, resolve_point(con, at, chosen))
         else:
             selection = ex.select_current(con, chosen)
         if fmt is ExportFormat.parquet:

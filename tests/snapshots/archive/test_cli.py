@@ -70,7 +70,7 @@ def test_show_at_returns_the_version_valid_then(archive_db: Path) -> None:
     assert _status(db) == "Myöhässä"
     assert _status(db, "--at", "1") == "Ajallaan"
     assert _status(db, "--at", "3") == "Myöhässä"
-    # Day 2's run started 2024-01-03 05:00 Helsinki: on Jan 2 the last complete run is day 0's.
+    # Day 2's run started 2024-01-03 05:00 Helsinki: on Jan 2 the action was last seen by day 1's partial run.
     assert _status(db, "--at", "2024-01-02") == "Ajallaan"
     assert _status(db, "--at", "2024-01-03") == "Myöhässä"
     assert _status(db, "--at", "2024-01-03T04:59") == "Ajallaan"
@@ -99,7 +99,7 @@ def test_show_gone_action_and_bad_input(archive_db: Path) -> None:
     assert gone["valid_to"] is not None and gone["gone_reason"] == "removed from the chain and the list"
     for args, message in (
         (["show", "1", "--at", "yesterday"], "bad WHEN"),
-        (["show", "1", "--at", "2023-12-31"], "no complete run"),
+        (["show", "1", "--at", "2023-12-31"], "nothing was observed by then"),
         (["show", "1", "--at", "99"], "no run 99"),
         (["show", "404"], "no action '404'"),
         (["show", "2", "--at", "4"], "did not exist"),

@@ -145,7 +145,7 @@ def backfill(
         if notes:
             reason += "; " + "; ".join(notes)
         run = write_run(writer, captures, start_url=scope.start_url, cause="backfill", outcome="partial",
-                        reason=reason, plan_path=scope.plan_path, language=scope.language)
+                        reason=reason, plan_path=scope.plan_path, language=scope.language, ordered=False)
         stored.update((c.url, c.captured_at.strftime("%Y%m%d%H%M%S")) for c, _ in captures)
         result = DayResult(run, day, notes)
         summary.days.append(result)

@@ -86,8 +86,11 @@ def write_run(
     reason: str,
     plan_path: str = "",
     language: str | None = None,
+    ordered: bool = True,
 ) -> ImportedRun:
-    """One group of captures as one run, in one transaction when the writer offers one (`together`)."""
+    """One group of captures as one run, in one transaction when the writer offers one (`together`).
+    `ordered=False` stores no positions: web-archive captures of a day come in capture order, which says nothing
+    about the plan's order of actions (a diff would read it as moves)."""
     group = [capture for capture, _ in judged]
     records = [j.record for _, j in judged if j is not None and j.record is not None]
     first = records[0] if records else None
@@ -119,7 +122,7 @@ def write_run(
                 error=judgement.error,
                 reason=judgement.reason,
                 warnings=judgement.warnings,
-                position=position,
+                position=position if ordered else None,
             )
         writer.end_run(run_id, outcome, reason=reason, finished_at=group[-1].captured_at)
     return ImportedRun(run_id, site, group[0].captured_at, len(group), outcome, len(records))

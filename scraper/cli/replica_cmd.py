@@ -32,6 +32,10 @@ def replica_command(
     api_port: int | None = typer.Option(
         None, "--api-port", help="Also serve the plan's GraphQL API on this port of 127.0.0.1 (0 = any free port)."
     ),
+    archive_port: int | None = typer.Option(
+        None, "--archive-port",
+        help="Also serve a Wayback-like web archive of the plan's years 2019-2025 on this port (0 = any free port).",
+    ),
 ) -> None:
     """Serve the replica on 127.0.0.1, printing the start URL; Ctrl-C stops it."""
     from scraper.replica import ReplicaConfig, ReplicaServer
@@ -39,7 +43,7 @@ def replica_command(
 
     cfg = ReplicaConfig(era=era, plan=plan, lang=lang, prefix=prefix, day=day, seed=seed, test_banner=test_banner,
                         redesign=redesign, faults=faults, variation_seed=variation_seed, hide_pager=hide_pager,
-                        crawl_delay=crawl_delay, port=port, api_port=api_port)
+                        crawl_delay=crawl_delay, port=port, api_port=api_port, archive_port=archive_port)
     try:
         cfg.validate()
         FaultSet(faults)
@@ -53,6 +57,9 @@ def replica_command(
     sys.stdout.flush()
     if srv.api is not None:
         typer.echo(f"GraphQL API at {srv.api_url} (vahti verify --api-url {srv.api_url})", err=True)
+    if archive_port is not None:
+        typer.echo(f"web archive at {srv.archive_url}, {len(srv.archive.captures())} captures 2019-2025 "
+                   f"(vahti backfill {srv.start_url} --archive-url {srv.archive_url})", err=True)
     typer.echo(f"era {era}, plan {plan}, day {day}, {len(srv.chain())} actions; control API at "
                f"{srv.base_url}/__replica__/ (see docs/replica.md); Ctrl-C to stop", err=True)
     # Ctrl-C (and a plain `kill`) always stop it: a replica started in the background of a script, or by a test

@@ -3,8 +3,10 @@
 Nothing in the crawler or the parser may import this package; it is reached over HTTP only.
 """
 
+from scraper.replica.archive_timeline import ArchivedCapture
 from scraper.replica.config import ReplicaConfig
 from scraper.replica.days import Change
 from scraper.replica.server import LoggedRequest, ReplicaServer
+from scraper.replica.wayback import WebArchive
 
-__all__ = ["Change", "LoggedRequest", "ReplicaConfig", "ReplicaServer"]
+__all__ = ["ArchivedCapture", "Change", "LoggedRequest", "ReplicaConfig", "ReplicaServer", "WebArchive"]

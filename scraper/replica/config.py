@@ -33,6 +33,16 @@ class ReplicaConfig:
     port: int = 0
     #: serve the GraphQL API on a port of its own (0 = a free one); None = no API
     api_port: int | None = None
+    #: serve a Wayback-like web archive of the plan's years on a port of its own (0 = a free one); None = none
+    archive_port: int | None = None
+    #: scales how often the archive captured each action (1.0: the often captured every few weeks)
+    archive_rate: float = 1.0
+    #: every N-th archive request (robots.txt not counted) is answered 429 with Retry-After: 1; None = never
+    archive_throttle: int | None = None
+    #: the archive refuses the site as the Wayback refuses an excluded one: 403 "Blocked Site Error"
+    archive_refuse: bool = False
+    #: the most rows one CDX answer holds; more need the resume key
+    archive_page_size: int = 500
 
     def validate(self) -> None:
         """Raise ValueError with a one-line message for a value the replica cannot serve."""
@@ -50,5 +60,13 @@ class ReplicaConfig:
             raise ValueError(f"port must be 0..65535, got {self.port}")
         if self.api_port is not None and not 0 <= self.api_port <= 65535:
             raise ValueError(f"API port must be 0..65535, got {self.api_port}")
+        if self.archive_port is not None and not 0 <= self.archive_port <= 65535:
+            raise ValueError(f"archive port must be 0..65535, got {self.archive_port}")
+        if not 0 < self.archive_rate <= 20:
+            raise ValueError(f"archive rate must be > 0 and <= 20, got {self.archive_rate}")
+        if self.archive_throttle is not None and self.archive_throttle < 2:
+            raise ValueError(f"archive throttle must be >= 2 (every N-th request), got {self.archive_throttle}")
+        if self.archive_page_size < 1:
+            raise ValueError(f"archive page size must be >= 1, got {self.archive_page_size}")
         if self.crawl_delay is not None and self.crawl_delay < 0:
             raise ValueError("crawl delay must be >= 0")

@@ -73,8 +73,22 @@ class DayBook:
 def _mut(plan: PlanData, action: ActionData) -> ActionData:
     """Copy-on-write: the edited action is replaced by a private copy in this day's list."""
     fresh = copy.deepcopy(action)
-    plan.actions[plan.actions.index(action)] = fresh
+    plan.actions[_index(plan, action)] = fresh
     return fresh
+
+
+def _index(plan: PlanData, action: ActionData) -> int:
+    """Position by identity: `list.index` compares dataclasses field by field, which cost seconds over a year."""
+    return next(n for n, other in enumerate(plan.actions) if other is action)
+
+
+def _set_order(plan: PlanData, action: ActionData, order: int) -> None:
+    """A move changes `order` only, so a shallow copy is enough: the nested lists stay shared with the day
+    before until an edit makes its own deep copy (`_mut`). Renumbering copies most of a plan, so this is what
+    keeps a year of days cheap."""
+    fresh = copy.copy(action)
+    fresh.order = order
+    plan.actions[_index(plan, action)] = fresh
 
 
 def _touch(action: ActionData, today: dt.date, rng: random.Random) -> None:
@@ -96,7 +110,7 @@ def _new_identifier(plan: PlanData) -> str:
 def _renumber(plan: PlanData) -> None:
     for n, action in enumerate(sorted(plan.actions, key=lambda a: a.order)):
         if action.order != (n + 1) * 10:
-            _mut(plan, action).order = (n + 1) * 10
+            _set_order(plan, action, (n + 1) * 10)
 
 
 def apply_day(prev: PlanData, day: int, seed: int) -> tuple[PlanData, list[Change]]:
@@ -184,7 +198,7 @@ def _edit(plan: PlanData, kind: str, day: int, rng: random.Random) -> Change | N
         assert base is not None
         for other in list(plan.actions):
             if other.order > base.order:
-                _mut(plan, other).order += 10
+                _set_order(plan, other, other.order + 10)
         template = copy.deepcopy(rng.choice(live))
         first, rest = rng.choice(wb.ACTION_NAME_PARTS)
         stamp = dt.datetime(today.year, today.month, today.day, 12, 0, tzinfo=HELSINKI)
@@ -211,8 +225,8 @@ def _edit(plan: PlanData, kind: str, day: int, rng: random.Random) -> Change | N
         chain = plan.live_actions()
         i = chain.index(next(x for x in chain if x.identifier == target.identifier))
         j = rng.choice([k for k in range(len(chain)) if abs(k - i) > 1])
-        moved = _mut(plan, chain[i])
-        moved.order = chain[j].order + (5 if j > i else -5)
+        moved = chain[i]
+        _set_order(plan, moved, chain[j].order + (5 if j > i else -5))
         _renumber(plan)
         return Change(day, moved.identifier, kind, "order", i, j)
     # whitespace_only: the source changes, what a reader sees does not (updatedAt untouched)

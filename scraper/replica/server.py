@@ -24,6 +24,7 @@ from scraper.replica.faults import Fault, FaultSet
 from scraper.replica.graphql_api import ApiServer
 from scraper.replica.site import Page, ReplicaSite
 from scraper.replica.v3_http import cookies, trace_tags
+from scraper.replica.wayback import WebArchive
 
 CONTROL = "/__replica__/"
 
@@ -62,6 +63,7 @@ class ReplicaServer:
         self._thread: threading.Thread | None = None
         self.site: ReplicaSite | None = None
         self.api: ApiServer | None = None
+        self._archive: WebArchive | None = None
 
     # --- lifecycle -----------------------------------------------------------------------------------------
     def start(self) -> ReplicaServer:
@@ -74,6 +76,8 @@ class ReplicaServer:
         self._thread.start()
         if self.cfg.api_port is not None:
             self.api = ApiServer(self.cfg.host, self.cfg.api_port, lambda: self._site.plan, lambda: self.base_url)
+        if self.cfg.archive_port is not None:
+            self._archive = WebArchive(self.cfg, self.base_url, self.cfg.host, self.cfg.archive_port)
         self.site.prewarm()
         return self
 
@@ -83,6 +87,9 @@ class ReplicaServer:
         if self.api is not None:
             self.api.stop()
             self.api = None
+        if self._archive is not None:
+            self._archive.stop()
+            self._archive = None
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -116,6 +123,18 @@ class ReplicaServer:
         if self.api is None:
             raise RuntimeError("the replica serves no API: set ReplicaConfig.api_port")
         return self.api.url
+
+    @property
+    def archive(self) -> WebArchive:
+        """The web archive of the plan's years (`ReplicaConfig.archive_port` must be set)."""
+        if self._archive is None:
+            raise RuntimeError("the replica serves no web archive: set ReplicaConfig.archive_port")
+        return self._archive
+
+    @property
+    def archive_url(self) -> str:
+        """The web archive's root, "http://127.0.0.1:PORT" (CDX at /cdx/search/cdx, captures under /web/)."""
+        return self.archive.url
 
     def action_url(self, identifier: str) -> str:
         return self._site.site_for(self.cfg.lang).action_url(identifier)
@@ -204,7 +223,8 @@ class _Handler(BaseHTTPRequestHandler):
             elif cmd == "state":
                 data = {"day": rep.day, "era": rep.cfg.era, "plan": rep.cfg.plan, "lang": rep.cfg.lang,
                         "faults": rep.cfg.faults, "start_url": rep.start_url,
-                        "api_url": rep.api.url if rep.api is not None else None}
+                        "api_url": rep.api.url if rep.api is not None else None,
+                        "archive_url": rep._archive.url if rep._archive is not None else None}
             else:
                 self._send_simple(404, "unknown control call\n", "text/plain; charset=utf-8")
                 return

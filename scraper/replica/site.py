@@ -46,11 +46,13 @@ class Page:
 
 
 class ReplicaSite:
-    def __init__(self, cfg: ReplicaConfig, base_url: str) -> None:
+    def __init__(self, cfg: ReplicaConfig, base_url: str, book: DayBook | None = None) -> None:
+        """`book`: the plan's days when another site already computed them (the web archive renders every era of
+        the same days; a year of days is worth computing once)."""
         cfg.validate()
         self.cfg = cfg
         self.base_url = base_url
-        self.book = DayBook(build_plan(cfg.plan, cfg.seed), cfg.seed)
+        self.book = book if book is not None else DayBook(build_plan(cfg.plan, cfg.seed), cfg.seed)
         self.day = cfg.day
         self.book.state(self.day)
         self._cache: OrderedDict[tuple[object, ...], Page] = OrderedDict()

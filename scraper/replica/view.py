@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin
 
-from schemas.text import clean_block
+from schemas.text import clean_block, clean_inline
 from scraper.replica.locale import fmt_intl, fmt_l, t
 from scraper.replica.model import ActionData, PlanData, RichText, TaskData
 
@@ -223,12 +223,16 @@ def build_view(plan: PlanData, action: ActionData, site: Site, era: str, test_ba
                 extra[ctype.name] = ", ".join(names)
         extra.update(action.attributes)
         if merged:
-            extra[t(lang, "action-merged")] = "\n\n".join(f"{m.identifier} {m.official_name or m.name}"
+            # one line each: the merged list prints the official name as text, its newlines read as spaces
+            extra[t(lang, "action-merged")] = "\n\n".join(f"{m.identifier} {clean_inline(m.official_name or m.name)}"
                                                           for m in merged)
     status = None
     if action.status_id:
         status = (plan.statuses[action.status_id], action.status_id)
     phase = None if v1 or action.phase_id is None else dict(plan.phases)[action.phase_id]
+    if phase is not None and action.phase_id == plan.phases[-1][0] and action.schedule is not None \
+            and action.schedule.kind == "continuous":
+        phase = t(lang, "action-continuous")  # the timeline's last phase reads "Jatkuva" for a continuous action
     updates = []
     if era != "v1early":
         for u in action.status_updates:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -129,7 +130,10 @@ def backfill(
         for row in day_rows:
             if (row.original, row.timestamp) in taken:
                 continue  # already fetched today, as the page a redirect led to
-            for capture, judgement in _take(archive, scope, row, notes):
+            idle = getattr(writer, "idle", None)  # readers get in while the archive is asked
+            with idle() if idle is not None else nullcontext():
+                taken_now = _take(archive, scope, row, notes)
+            for capture, judgement in taken_now:
                 key = (capture.url, capture.captured_at.strftime("%Y%m%d%H%M%S"))
                 if key in taken or helsinki_day(capture.captured_at) != day:
                     continue  # a redirect's target captured on another day is read on its own day

@@ -1,8 +1,9 @@
-"""Polite, bounded HTTP fetching for one site: the only code in vahti that talks to the network.
+"""Polite, bounded HTTP fetching for one host: the only code in vahti that talks to the network.
 
 Everything a site owner or a flaky server can throw at a crawl is decided here, once: robots.txt, one request at a
-time with a pause, Retry-After, retries with backoff, redirects checked hop by hop so we never leave the start
-URL's origin, a size cap, content types and charsets. The crawler gets a `FetchResult` that says what happened in
+time with a pause, Retry-After, retries with backoff, redirects checked hop by hop so we never reach a host the
+command was not configured to reach (a crawl: the start URL's origin; a backfill: the web archive's; verify: the
+API's), a size cap, content types and charsets. The crawler gets a `FetchResult` that says what happened in
 words it can store; it never sees an httpx exception.
 """
 

@@ -88,15 +88,16 @@ def write_run(
     language: str | None = None,
     ordered: bool = True,
 ) -> ImportedRun:
-    """One group of captures as one run, in one transaction when the writer offers one (`together`).
+    """One group of captures as one run, in one transaction when the writer offers one (`bulk`: appenders, about
+    100 times faster than a statement per row, which matters at a few captures a day over seven years).
     `ordered=False` stores no positions: web-archive captures of a day come in capture order, which says nothing
     about the plan's order of actions (a diff would read it as moves)."""
     group = [capture for capture, _ in judged]
     records = [j.record for _, j in judged if j is not None and j.record is not None]
     first = records[0] if records else None
     site = site_of(group[0].url)
-    together = getattr(writer, "together", None)
-    with together() if together is not None else nullcontext():
+    bulk = getattr(writer, "bulk", None)
+    with bulk() if bulk is not None else nullcontext():
         run_id = writer.begin_run(
             site,
             start_url,

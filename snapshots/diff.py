@@ -8,6 +8,7 @@ the archive queries feed them.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -79,6 +80,8 @@ class ActionChange:
     plan_path: str = ""
     language: str = "fi"
     url: str | None = None
+    #: for a change seen in web-archive captures (cause `backfill`): the capture time of the latest one
+    seen_at: dt.datetime | None = None
 
     @property
     def status_changed(self) -> bool:
@@ -97,6 +100,8 @@ class ActionChange:
         }
         if self.change == "removed":
             out["reason"] = self.reason
+        if self.seen_at is not None:
+            out["seen_at"] = self.seen_at.isoformat()
         out["fields"] = {name: fc.to_json() for name, fc in self.fields.items()}
         return out
 

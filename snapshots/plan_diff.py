@@ -108,19 +108,23 @@ def diff_points(
 
 def _between(
     con: duckdb.DuckDBPyConnection, site: str, a: dt.datetime | None, b: dt.datetime | None
-) -> tuple[dict[Key, set[str]], dict[Key, set[str]]]:
+) -> tuple[dict[Key, set[str]], dict[Key, set[str]], dict[Key, dt.datetime]]:
     """Per action, the causes of the versions that began after instant `a` and no later than `b` (a run's start
-    or a date's instant), and the fields whose meaning those versions changed."""
+    or a date's instant), the fields whose meaning those versions changed, and when the last of them seen in a
+    web-archive capture was captured (what the diff tells a reader about where a change was seen)."""
     causes: dict[Key, set[str]] = {}
     fields: dict[Key, set[str]] = {}
+    captured: dict[Key, dt.datetime] = {}
     if a is None or b is None:
-        return causes, fields
+        return causes, fields, captured
     for version in versions_of(
         con, "site = ? AND valid_from > ? AND valid_from <= ?", [site, a, b], meaning=True, records=False,
     ):
         causes.setdefault(version.key, set()).add(version.cause)
         fields.setdefault(version.key, set()).update(version.meaning_fields)
-    return causes, fields
+        if version.cause == "backfill":
+            captured[version.key] = max(captured.get(version.key, version.valid_from), version.valid_from)
+    return causes, fields, captured
 
 
 def diff_runs(
@@ -155,7 +159,7 @@ def diff_runs(
     records = reader.of_ids([v.id for side in (a, b) for k, v in side.versions.items() if k in wanted])
     old: dict[Key, dict[str, Any]] = {k: records[v.id] for k, v in a.versions.items() if k in wanted}
     new: dict[Key, dict[str, Any]] = {k: records[v.id] for k, v in b.versions.items() if k in wanted}
-    causes_seen, meaning = _between(con, to_run.site, start, end)
+    causes_seen, meaning, captured = _between(con, to_run.site, start, end)
     causes = {key: next((c for c in _CAUSE_RANK if c in seen), "crawl") for key, seen in causes_seen.items()}
     # A removal opens no version: it is due to whatever kind of run saw the action missing.
     for key in old:
@@ -183,6 +187,9 @@ def diff_runs(
         for change in everything:
             _keep_meaning(change, meaning)
     _add_moves(everything, moved, old, new, to_run.cause)
+    for change in everything:
+        if change.cause == "backfill":
+            change.seen_at = captured.get((change.site, change.plan_path, change.language, change.identifier))
     everything.sort(key=change_order)
     shown = [c for c in everything if all_changes or c.cause not in HIDDEN_CAUSES]
     hidden = [c for c in everything if not (all_changes or c.cause not in HIDDEN_CAUSES)]

@@ -144,7 +144,7 @@ def change_card(change: ActionChange, history_link: bool = True, window: str = "
     if change.status_changed:
         kind = "Status changed"
     tags = [f'<span class="kind {change.change}">{esc(kind)}</span>']
-    if said := provenance(change.cause):
+    if said := provenance(change.cause, change.seen_at):
         tags.append(f'<span class="kind cause">{esc(said)}</span>')
     links = []
     if history_link:

@@ -98,7 +98,7 @@ def render_change(change: ActionChange, level: str = "###") -> list[str]:
     if change.change == "removed":
         return [f"{level} Removed: {title}", "", f"Why: {md(change.reason or 'not recorded')}", ""]
     lines = [f"{level} {title}", ""]
-    if said := provenance(change.cause):
+    if said := provenance(change.cause, change.seen_at):
         lines += [f"*{md(said[0].upper() + said[1:])}*", ""]
     for name, fc in change.fields.items():
         lines.extend(field_lines(name, fc))

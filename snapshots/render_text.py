@@ -84,7 +84,7 @@ def _action_head(change: ActionChange, s: _Style) -> str:
         head += f" ({change.reason or 'reason not recorded'})"
     if change.change == "added" and added_summary(change.fields):
         head += f" ({added_summary(change.fields)})"
-    if said := provenance(change.cause):
+    if said := provenance(change.cause, change.seen_at):
         head += s(f" [{said}]", "dim")
     return head
 

@@ -204,6 +204,12 @@ class Archive(CrawlerReads, FrontEnds, PageWriting):
         con.execute("RESET checkpoint_threshold")
 
     def _flush(self) -> None:
+        if not self._appenders:
+            return
+        # A lookup read with fetchone() leaves its result open (DuckDB 2: a result is finished only when a fetch
+        # comes back empty), and an appender refuses to flush past it: a bulk run that had to look something up
+        # in the file (a resumed backfill, an import into an archive with pages) stopped here. Drain it.
+        self.con().fetchall()
         for appender in self._appenders.values():
             appender.flush()
 

@@ -1,4 +1,5 @@
-"""`vahti demo`: the bundled replica crawled over several simulated days, then history, diff, report, exports.
+"""`vahti demo`: the bundled replica's years backfilled from its web archive, then crawled over several simulated
+days; history, diff, report, exports.
 
 Each simulated day is stored as if it had been crawled on that day (06:00 Helsinki, counting back from today),
 so the history, the report's chart and the Parquet partitions read like a real week of monitoring.
@@ -74,6 +75,23 @@ def _crawl_day(db: Path, start_url: str, when: dt.datetime) -> Any:
         return Crawl(fetcher, writer, start_url, CrawlOptions()).run()
 
 
+#: how densely the replica's web archive captures the demo plan: a few years in about a hundred captures
+DEMO_ARCHIVE_RATE = 0.05
+
+
+def _backfill(db: Path, start_url: str, archive_url: str) -> Any:
+    """The plan's years before the first crawl, from the replica's web archive (as `vahti backfill` reads it)."""
+    from scraper.backfill import PlanScope, backfill
+    from scraper.fetch import Fetcher, FetchPolicy
+    from scraper.wayback import WebArchive
+    from snapshots.captured_runs import stored_captures
+    from snapshots.store import open_writer
+
+    scope = PlanScope.of(start_url)
+    with open_writer(db) as writer, Fetcher(archive_url, FetchPolicy(delay=0)) as fetcher:
+        return backfill(WebArchive(fetcher, archive_url), scope, writer, stored_captures(writer.con(), scope.site))
+
+
 def _pick_action(changes: list[Any]) -> str | None:
     """The action with the most visible edits (status and task changes first): the best story to tell."""
     weight = {
@@ -125,7 +143,7 @@ def demo(
     outdir = out or workdir
     try:
         outdir.mkdir(parents=True, exist_ok=True)
-        cfg = ReplicaConfig(plan=plan, era=era)
+        cfg = ReplicaConfig(plan=plan, era=era, archive_port=0, archive_rate=DEMO_ARCHIVE_RATE)
         cfg.validate()
     except (OSError, ValueError) as exc:
         raise UsageError(str(exc)) from None
@@ -134,13 +152,21 @@ def demo(
     today = dt.datetime.now(HELSINKI).date()
     first_day = today - dt.timedelta(days=days - 1)
     with ReplicaServer(cfg) as srv:
+        captures = srv.archive.captures()
+        _rule(f"Backfilling the years before: the replica's web archive ({captures[0].at:%Y}–{captures[-1].at:%Y})")
+        backfilled = _backfill(archive, srv.start_url, srv.archive_url)
+        eras = sorted({c.era for c in captures})
+        typer.echo(f"{backfilled.listed} captures of the plan's pages in {', '.join(eras)} markup → "
+                   f"{len(backfilled.days)} dated runs (one per day with captures)")
+        # the live site goes on from where the archive's captures end
+        base = captures[-1].day + 1
         _rule(f"Crawling the replica ({plan}, {era}) over {days} simulated days")
         typer.echo(f"replica at {srv.start_url}  →  archive {archive}")
         for day in range(days):
-            srv.set_day(day)
+            srv.set_day(base + day)
             when = dt.datetime.combine(first_day + dt.timedelta(days=day), dt.time(6, 0), HELSINKI)
             summary = _crawl_day(archive, srv.start_url, when)
-            edits = len(srv.changes(day - 1, day)) if day else 0
+            edits = len(srv.changes(base + day - 1, base + day)) if day else 0
             note = f", the site made {edits} edits since yesterday" if day else ""
             typer.echo(
                 f"day {day} ({when:%Y-%m-%d}): run {summary.run_id} {summary.outcome}, "
@@ -148,7 +174,7 @@ def demo(
             )
             if summary.outcome != "complete":
                 raise UsageError(f"the demo crawl of day {day} ended {summary.outcome}: {summary.reason}")
-        story = _pick_action(srv.changes(0, days - 1))
+        story = _pick_action(srv.changes(base, base + days - 1))
     with open_reader(archive) as con:
         site = choose_site(con, None)
         runs = [r for r in list_runs(con, site) if r.complete]

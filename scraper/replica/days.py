@@ -71,8 +71,21 @@ class DayBook:
 
 
 def _mut(plan: PlanData, action: ActionData) -> ActionData:
-    """Copy-on-write: the edited action is replaced by a private copy in this day's list."""
-    fresh = copy.deepcopy(action)
+    """Copy-on-write: the edited action is replaced by a private copy in this day's list. The copy is as deep as
+    the edits reach (tasks are edited in place, lists grow); rich text is never edited, so it stays shared. A full
+    deepcopy cost the web archive's seven years of days about 2.5 s."""
+    fresh = dataclasses.replace(
+        action,
+        tasks=[dataclasses.replace(task) for task in action.tasks],
+        responsible=[dataclasses.replace(party) for party in action.responsible],
+        contact_pks=list(action.contact_pks),
+        category_pks=list(action.category_pks),
+        indicator_pks=list(action.indicator_pks),
+        links=list(action.links),
+        status_updates=list(action.status_updates),
+        attributes=dict(action.attributes),
+        description=list(action.description),
+    )
     plan.actions[_index(plan, action)] = fresh
     return fresh
 

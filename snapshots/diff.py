@@ -19,6 +19,7 @@ from schemas.record_shape import Action
 from schemas.text import clean_block
 from snapshots.causes import HIDDEN_CAUSES
 from snapshots.diff_match import Item, pair_items
+from snapshots.silent import silence
 
 ChangeKind = Literal["added", "removed", "modified"]
 
@@ -87,6 +88,14 @@ class ActionChange:
     def status_changed(self) -> bool:
         return self.change == "modified" and "status" in self.fields
 
+    @property
+    def silent(self) -> str | None:
+        """`silent_edit` or `date_only` (snapshots.silent) for a change of the plan; None otherwise. A reparse or
+        a new front end (`markup`) is not an edit of the plan, so it is never silent."""
+        if self.change != "modified" or self.cause in HIDDEN_CAUSES:
+            return None
+        return silence(self.fields)
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "identifier": self.identifier,
@@ -102,6 +111,8 @@ class ActionChange:
             out["reason"] = self.reason
         if self.seen_at is not None:
             out["seen_at"] = self.seen_at.isoformat()
+        if (quiet := self.silent) is not None:
+            out["silent"] = quiet
         out["fields"] = {name: fc.to_json() for name, fc in self.fields.items()}
         return out
 

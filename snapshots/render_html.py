@@ -27,6 +27,7 @@ from snapshots.render_common import (
     uses_word_diff,
 )
 from snapshots.report_style import CSS
+from snapshots.silent import WORDS as SILENT_WORDS
 from snapshots.worddiff import clip, word_diff
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
@@ -146,6 +147,8 @@ def change_card(change: ActionChange, history_link: bool = True, window: str = "
     tags = [f'<span class="kind {change.change}">{esc(kind)}</span>']
     if said := provenance(change.cause, change.seen_at):
         tags.append(f'<span class="kind cause">{esc(said)}</span>')
+    if quiet := change.silent:
+        tags.append(f'<span class="kind silent">{esc(SILENT_WORDS[quiet])}</span>')
     links = []
     if history_link:
         links.append(f'<a href="#{esc(anchor_id(change.identifier))}">history</a>')

@@ -26,6 +26,7 @@ from snapshots.render_common import (
     summary_counts,
     uses_word_diff,
 )
+from snapshots.silent import WORDS as SILENT_WORDS
 from snapshots.worddiff import clip, word_diff
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
@@ -100,6 +101,8 @@ def render_change(change: ActionChange, level: str = "###") -> list[str]:
     lines = [f"{level} {title}", ""]
     if said := provenance(change.cause, change.seen_at):
         lines += [f"*{md(said[0].upper() + said[1:])}*", ""]
+    if quiet := change.silent:
+        lines += [f"**⚠ {md(SILENT_WORDS[quiet][0].upper() + SILENT_WORDS[quiet][1:])}**", ""]
     for name, fc in change.fields.items():
         lines.extend(field_lines(name, fc))
     lines.append("")
@@ -146,6 +149,8 @@ def render_history_markdown(history: History) -> str:
         updated = f" · Tietoja päivitetty {md(shown_date(step.updated_at))}" if step.updated_at else ""
         said = provenance(step.cause, step.first_run.started_at if step.first_run else None)
         cause = f" · {md(said)}" if said else ""
+        if step.change is not None and (quiet := step.change.silent):
+            cause += f" · **{md(SILENT_WORDS[quiet])}**"
         if step.record is None:
             lines += [
                 f"### Removed {_window(step)}",

@@ -22,6 +22,7 @@ from snapshots.render_common import (
     summary_counts,
     uses_word_diff,
 )
+from snapshots.silent import WORDS as SILENT_WORDS
 from snapshots.worddiff import clip, word_diff
 
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36", "strike": "9"}
@@ -86,6 +87,8 @@ def _action_head(change: ActionChange, s: _Style) -> str:
         head += f" ({added_summary(change.fields)})"
     if said := provenance(change.cause, change.seen_at):
         head += s(f" [{said}]", "dim")
+    if quiet := change.silent:
+        head += s(f" [{SILENT_WORDS[quiet]}]", "yellow", "bold")
     return head
 
 
@@ -146,6 +149,8 @@ def render_history_text(history: History, color: bool = False) -> str:
         updated = f" · Tietoja päivitetty {shown_date(step.updated_at)}" if step.updated_at else ""
         said = provenance(step.cause, step.first_run.started_at if step.first_run else None)
         cause = s(f" [{said}]", "dim") if said else ""
+        if step.change is not None and (quiet := step.change.silent):
+            cause += s(f" [{SILENT_WORDS[quiet]}]", "yellow", "bold")
         if step.record is None:
             window = _window(step)
             lines.append(s(f"removed {window}", "red", "bold") + f" ({step.gone_reason or 'reason not recorded'})")

@@ -24,6 +24,7 @@ from snapshots.render_html import (
     step_window,
 )
 from snapshots.report import NO_STATUS, UNKNOWN, Report, StatusPoint
+from snapshots.silent import WORDS as SILENT_WORDS
 
 COLOURS = {
     "on_time": "#3b8fd6",
@@ -141,6 +142,8 @@ def _step_html(step: HistoryStep) -> str:
     updated = f" · site says “Tietoja päivitetty {esc(shown_date(step.updated_at))}”" if step.updated_at else ""
     said = provenance(step.cause, step.first_run.started_at if step.first_run else None)
     cause = f' · <span class="kind cause">{esc(said)}</span>' if said else ""
+    if step.change is not None and (quiet := step.change.silent):
+        cause += f' · <span class="kind silent">{esc(SILENT_WORDS[quiet])}</span>'
     if step.record is None:
         return f"<li><strong>Removed</strong> {step_window(step)}. Why: {esc(step.gone_reason or 'not recorded')}</li>"
     if step.change is None:

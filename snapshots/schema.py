@@ -269,6 +269,24 @@ def _v8(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE pages ADD COLUMN capture_url VARCHAR")
 
 
+#: snapshots.silent in SQL, one row per version whose change the site's updated date does not admit (or admits
+#: alone); a view, so it follows every rebuild of the versions (a backfill's splice, a reparse)
+SILENT_EDITS_VIEW = """CREATE OR REPLACE VIEW silent_edits AS
+    SELECT site, plan_path, language, identifier, new_version AS version_id, old_version, run_id, cause,
+        min(changed_at) AS changed_at, list(field ORDER BY field) AS fields,
+        CASE WHEN bool_and(field <> 'updated_at') THEN 'silent_edit' ELSE 'date_only' END AS kind
+    FROM action_changes
+    WHERE cause NOT IN ('reparse', 'markup') AND old_version IS NOT NULL
+        AND field NOT IN ('previous_url', 'next_url', 'order')
+    GROUP BY site, plan_path, language, identifier, new_version, old_version, run_id, cause
+    HAVING bool_and(field <> 'updated_at') OR bool_and(field = 'updated_at')"""
+
+
+def _v9(con: duckdb.DuckDBPyConnection) -> None:
+    """`silent_edits`: content changes the site's "Tietoja päivitetty" date does not admit, and date-only bumps."""
+    con.execute(SILENT_EDITS_VIEW)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, pages, bodies, observations, action_versions, action_changes", _statements(_V1)),
     Migration(2, "task counts as typed columns of action_versions", _statements(_V2)),
@@ -280,6 +298,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               _v6),
     Migration(7, "each record also packed on its own for point reads: record_zstd, record_base", _v7),
     Migration(8, "pages.capture_url: the web-archive capture a backfilled page came from", _v8),
+    Migration(9, "view silent_edits: content changes without a new updated date, and date-only bumps", _v9),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -44,7 +44,7 @@ def test_every_option_is_documented() -> None:
 
 
 PUBLIC_TABLES = ("runs", "pages", "bodies", "observations", "action_versions", "action_changes", "actions_current",
-                 "schema_version")
+                 "silent_edits", "schema_version")
 
 
 def test_every_public_column_is_documented(tmp_path: Path) -> None:

@@ -23,6 +23,9 @@ def replica_command(
     redesign: bool = typer.Option(False, "--redesign", help="Renamed headings and no embedded data."),
     test_banner: bool = typer.Option(False, "--test-banner", help="Show the 'TESTI' test-instance banner."),
     hide_pager: bool = typer.Option(False, "--hide-pager", help="V3 theme without prev/next links."),
+    stories: bool = typer.Option(
+        False, "--stories", help="Scripted stories on known days: a silent edit (day 2), a date-only bump (day 3)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the generated plan and its days."),
     variation_seed: int | None = typer.Option(
         None, "--variation-seed", help="Vary the markup (wrappers, class hashes, layout); default: plain markup."
@@ -43,7 +46,7 @@ def replica_command(
 
     cfg = ReplicaConfig(era=era, plan=plan, lang=lang, prefix=prefix, day=day, seed=seed, test_banner=test_banner,
                         redesign=redesign, faults=faults, variation_seed=variation_seed, hide_pager=hide_pager,
-                        crawl_delay=crawl_delay, port=port, api_port=api_port, archive_port=archive_port)
+                        stories=stories, crawl_delay=crawl_delay, port=port, api_port=api_port, archive_port=archive_port)
     try:
         cfg.validate()
         FaultSet(faults)

@@ -27,6 +27,8 @@ class ReplicaConfig:
     variation_seed: int | None = None
     #: V3 theme flag `showPaginationTop/Bottom = false`: no prev/next links in the page, only in embedded data
     hide_pager: bool = False
+    #: scripted stories on known days (scraper/replica/stories.py): a silent edit, a date-only bump
+    stories: bool = False
     #: `Crawl-delay:` line in robots.txt (seconds), None = no such line
     crawl_delay: float | None = None
     host: str = "127.0.0.1"

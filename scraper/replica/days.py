@@ -47,10 +47,11 @@ class Change:
 class DayBook:
     """Plan states by day, computed on demand from day 0 and cached."""
 
-    def __init__(self, day0: PlanData, seed: int) -> None:
+    def __init__(self, day0: PlanData, seed: int, stories: bool = False) -> None:
         self._states: list[PlanData] = [day0]
         self._changes: list[list[Change]] = [[]]
         self._seed = seed
+        self._stories = stories  # scripted stories on top of the ordinary edits (scraper/replica/stories.py)
         self._lock = threading.Lock()
 
     def state(self, day: int) -> PlanData:
@@ -58,6 +59,12 @@ class DayBook:
             while len(self._states) <= day:
                 n = len(self._states)
                 state, changes = apply_day(self._states[-1], n, self._seed)
+                if self._stories:
+                    from scraper.replica.stories import apply_stories
+
+                    edited = {c.identifier for c in changes}
+                    changes += [Change(n, ident, kind, name, old, new)
+                                for ident, kind, name, old, new in apply_stories(state, n, edited, _mut)]
                 self._states.append(state)
                 self._changes.append(changes)
             return self._states[day]

@@ -52,7 +52,7 @@ class ReplicaSite:
         cfg.validate()
         self.cfg = cfg
         self.base_url = base_url
-        self.book = book if book is not None else DayBook(build_plan(cfg.plan, cfg.seed), cfg.seed)
+        self.book = book if book is not None else DayBook(build_plan(cfg.plan, cfg.seed), cfg.seed, cfg.stories)
         self.day = cfg.day
         self.book.state(self.day)
         self._cache: OrderedDict[tuple[object, ...], Page] = OrderedDict()

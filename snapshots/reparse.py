@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from schemas import clock
 from schemas.action import Action
 from schemas.meaning import sniff_front_end
 from snapshots.bodies import PageUnreadable
@@ -71,7 +72,7 @@ def reparse(archive: Archive, parse: Parse, site: str | None = None, now: dt.dat
     sql = _LATEST_PAGES.format(site_filter="AND l.site = ?" if site else "")
     rows = con.execute(sql, [site] if site else []).fetchall()
     latest_start = con.execute("SELECT max(started_at) FROM runs").fetchone()
-    at = now or dt.datetime.now(dt.UTC)
+    at = now or clock.now()
     if latest_start and latest_start[0] is not None and latest_start[0] > at:
         at = latest_start[0]
     for site_, plan_path, language, identifier, url, run_id, sha in rows:

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from schemas import clock
 from schemas.action import Action, ParseWarning
 from snapshots.bodies import (
     CRAWL_LEVEL,
@@ -39,7 +40,7 @@ from snapshots.noise import kept_headers, strip_noise
 def utc(value: dt.datetime | None) -> dt.datetime:
     """Aware timestamps everywhere; a naive one is taken as UTC (what the crawler's clock means)."""
     if value is None:
-        return dt.datetime.now(dt.UTC)
+        return clock.now()
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from schemas import clock
 from schemas.dates import HELSINKI
 from schemas.errors import VahtiError
 from scraper.ci.digest import Digest, render_digest
@@ -66,7 +67,7 @@ def _annotate(digest: Digest) -> None:
 
 
 def publish(sites: list[SiteResult], db: Path, target: PublishTarget, promote_error: str | None) -> Published:
-    day = target.day or dt.datetime.now(HELSINKI).date()
+    day = target.day or clock.now().astimezone(HELSINKI).date()
     out = target.publish_dir
     con = connect_read(db)
     try:

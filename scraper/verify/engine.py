@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 import scraper.parse
+from schemas import clock
 from schemas.action import Action
 from schemas.errors import UsageError, VahtiError
 from schemas.meaning import sniff_front_end
@@ -73,7 +74,7 @@ class Verifier:
         self.api = api
         self.policy = policy
         self.body_of = body_of
-        self.now = now or dt.datetime.now(dt.UTC)
+        self.now = now or clock.now()
         self.on_pause = on_pause
         self.parse = parse
         self._site: Fetcher | None = None
@@ -117,7 +118,7 @@ class Verifier:
             if result is not None:
                 results.append(result)
         return Verification(snap.run_id, snap.site, snap.plan_path, snap.language, self.api.url, plan_id,
-                            dt.datetime.now(dt.UTC), list(counts.values()), results)
+                            clock.now(), list(counts.values()), results)
 
     def close(self) -> None:
         if self._site is not None:

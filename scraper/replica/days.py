@@ -52,6 +52,7 @@ class DayBook:
         self._changes: list[list[Change]] = [[]]
         self._seed = seed
         self._stories = stories  # scripted stories on top of the ordinary edits (scraper/replica/stories.py)
+        self._story_memory: dict[str, tuple[str, str | None]] = {}
         self._lock = threading.Lock()
 
     def state(self, day: int) -> PlanData:
@@ -64,7 +65,8 @@ class DayBook:
 
                     edited = {c.identifier for c in changes}
                     changes += [Change(n, ident, kind, name, old, new)
-                                for ident, kind, name, old, new in apply_stories(state, n, edited, _mut)]
+                                for ident, kind, name, old, new in apply_stories(state, n, edited, _mut,
+                                                                                 self._story_memory)]
                 self._states.append(state)
                 self._changes.append(changes)
             return self._states[day]

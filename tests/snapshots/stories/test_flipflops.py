@@ -1,0 +1,110 @@
+"""Flip-flops, held to the replica's scripted stories (`--stories`), with runs dated days and weeks apart.
+
+The replica flips one action's status on day 5 and returns it on day 7, flips another on day 6 for good, and flips
+a third on day 8 that returns only on day 30. Crawled daily from day 0 to day 8 and once more on day 30 (dated by
+VAHTI_NOW), the archive holds exactly the flip-flops of the replica's ground truth: the day-5 one, reported once,
+with its dates; the flip that stays and the late return are ordinary changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from scraper.replica import ReplicaConfig, ReplicaServer
+from snapshots.db import connect_read
+from snapshots.flipflops import FlipFlop, flip_flops
+from tests.scraper.helpers import crawl_complete, query
+
+FIRST = dt.date(2026, 2, 1)
+DAYS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 30)
+
+
+@dataclass
+class Crawled:
+    db: Path
+    site: str
+    runs: dict[int, int]  # replica day -> run id
+    statuses: dict[str, list[tuple[dt.date, str | None]]]  # truth: identifier -> (crawl date, status label)
+    idents: dict[str, str]  # kind -> identifier
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    db = tmp_path_factory.mktemp("flips") / "vahti.duckdb"
+    runs: dict[int, int] = {}
+    statuses: dict[str, list[tuple[dt.date, str | None]]] = {}
+    with pytest.MonkeyPatch.context() as mp, ReplicaServer(ReplicaConfig(plan="tampere", stories=True)) as srv:
+        for day in DAYS:
+            when = FIRST + dt.timedelta(days=day)
+            mp.setenv("VAHTI_NOW", when.isoformat())
+            srv.set_day(day)
+            runs[day] = crawl_complete(srv, db)
+            for ident, record in srv.expected_records().items():
+                statuses.setdefault(ident, []).append((when, record.status.label if record.status else None))
+        story = [c for c in srv.changes(0, max(DAYS)) if c.kind.startswith("flip")]
+        site = srv.base_url.split("://", 1)[1]
+    idents = {c.kind + ("_late" if c.day >= 8 else ""): c.identifier for c in story}
+    yield Crawled(db, site, runs, statuses, idents)
+
+
+def truth_flip_flops(statuses: dict[str, list[tuple[dt.date, str | None]]], window: int) -> set[tuple[str, tuple]]:
+    """The definition applied to the ground truth's status labels, crawl by crawl."""
+    out = set()
+    for ident, seq in statuses.items():
+        changes = [(seq[n][0], seq[n - 1][1], seq[n][1]) for n in range(1, len(seq)) if seq[n][1] != seq[n - 1][1]]
+        i = 0
+        while i < len(changes):
+            at, old, _ = changes[i]
+            end = next((j for j in range(i + 1, len(changes))
+                        if (changes[j][0] - at).days <= window and changes[j][2] == old), None)
+            if end is None:
+                i += 1
+                continue
+            out.add((ident, (old, *(changes[k][2] for k in range(i, end + 1)))))
+            i = end + 1
+    return out
+
+
+def found(crawled: Crawled, window: int = 14) -> list[FlipFlop]:
+    con = connect_read(crawled.db)
+    try:
+        return flip_flops(con, crawled.site, window)
+    finally:
+        con.close()
+
+
+def test_status_flip_flops_are_exactly_those_of_the_ground_truth(crawled: Crawled) -> None:
+    got = {(f.identifier, tuple(v["label"] for v in f.values)) for f in found(crawled) if f.field == "status"}
+    assert got == truth_flip_flops(crawled.statuses, 14)
+
+
+def test_the_scripted_flip_flop_is_reported_once_with_its_dates(crawled: Crawled) -> None:
+    ident = crawled.idents["flip"]
+    mine = [f for f in found(crawled) if f.identifier == ident and f.field == "status"]
+    assert len(mine) == 1
+    flip = mine[0]
+    assert flip.runs == (crawled.runs[5], crawled.runs[7])
+    helsinki = dt.timezone(dt.timedelta(hours=2))
+    assert flip.started.astimezone(helsinki).date() == FIRST + dt.timedelta(days=5)
+    assert flip.ended.astimezone(helsinki).date() == FIRST + dt.timedelta(days=7)
+    assert flip.values[0] == flip.values[-1] and flip.values[0] != flip.values[1]
+    assert flip.describe().startswith("status ") and flip.describe().count("→") == 2
+
+
+def test_a_flip_that_stays_and_a_late_return_are_not_flip_flops(crawled: Crawled) -> None:
+    statuses = {f.identifier for f in found(crawled) if f.field == "status"}
+    assert crawled.idents["flip_stays"] not in statuses
+    assert crawled.idents["flip_late"] not in statuses
+    # with a window of five weeks the late return is one
+    assert crawled.idents["flip_late"] in {f.identifier for f in found(crawled, 35) if f.field == "status"}
+
+
+def test_history_still_shows_every_step(crawled: Crawled) -> None:
+    ident = crawled.idents["flip"]
+    rows = query(crawled.db, "SELECT count(*) FROM action_changes WHERE identifier = ? AND field = 'status'", ident)
+    assert rows[0][0] >= 2

@@ -26,6 +26,7 @@ from snapshots.report_read import (
     same_plan,
     versions_of,
 )
+from snapshots.stories import Story, plan_stories
 
 #: The bucket for actions a run could not see (not reached, fetch or parse failed).
 UNKNOWN = "(unknown: not observed)"
@@ -54,6 +55,8 @@ class Report:
     agreement: dict[int, AgreementSummary] = field(default_factory=dict)
     #: the language of the plan's runs (every run of a report is of one plan in one language)
     language: str = "fi"
+    #: silent edits, date-only updates and flip-flops seen in the period (snapshots.stories)
+    stories: list[Story] = field(default_factory=list)
 
     @property
     def period(self) -> tuple[RunInfo, RunInfo] | None:
@@ -112,8 +115,11 @@ def build_report(
         current = next(p.counts for p in points if p.run.id == current_run.id)
     latest = diff_runs(con, complete[-2], complete[-1], all_changes=all_changes) if len(complete) >= 2 else None
     histories = _changed_histories(con, (site, *scope), runs, all_runs, all_changes)
+    before = [r for r in all_runs if (r.started_at, r.id) < (runs[0].started_at, runs[0].id)]
+    stories = plan_stories(con, site, scope[0], scope[1], before[-1].started_at if before else None,
+                           runs[-1].started_at)
     return Report(site, scope[0], runs, points, identifiers, current, current_run, latest, histories,
-                  agreement=latest_agreement(con, [r.id for r in runs]), language=scope[1])
+                  agreement=latest_agreement(con, [r.id for r in runs]), language=scope[1], stories=stories)
 
 
 def _changed_histories(

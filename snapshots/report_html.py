@@ -183,9 +183,26 @@ def runs_table(runs: list[RunInfo], agreement: Mapping[int, AgreementSummary] | 
     )
 
 
+def stories_section(report: Report) -> str:
+    """The few changes that are news in themselves, first: each with its action and a link to its history below
+    (when the action changed in the period, it has one)."""
+    if not report.stories:
+        return ('<section class="stories"><h2>Stories</h2><p class="muted">No silent edit, date-only update or '
+                "flip-flop in the period.</p></section>")
+    anchors = {h.identifier for h in report.histories}
+    items = []
+    for story in report.stories:
+        name = f"{esc(story.identifier)} {esc(story.name)}"
+        target = f' · <a href="#{esc(anchor_id(story.identifier))}">history</a>' if story.identifier in anchors else ""
+        items.append(f'<li><span class="kind story {esc(story.kind)}">{esc(story.title)}</span> '
+                     f"<strong>{name}</strong>: {esc(story.text)}{target}</li>")
+    return f'<section class="stories"><h2>Stories ({len(items)})</h2><ul>{"".join(items)}</ul></section>'
+
+
 def render_report(report: Report) -> str:
     site = f"{report.site}{report.plan_path} ({report.language})"  # one plan in one language: say which
-    body = [f"<h1>What changed in {esc(site)}</h1>", summary(report), "<h2>Actions by status, crawl by crawl</h2>"]
+    body = [f"<h1>What changed in {esc(site)}</h1>", summary(report), stories_section(report),
+            "<h2>Actions by status, crawl by crawl</h2>"]
     body.append(status_chart(report))
     if report.latest is not None:
         body.append(diff_section(report.latest, "Latest changes"))

@@ -32,7 +32,9 @@ padding:1px 7px;border-radius:10px;background:#e8eef5;color:var(--accent);margin
 .kind.added{background:var(--addbg);color:var(--add)}
 .kind.removed{background:var(--rembg);color:var(--rem)}
 .kind.cause{background:#eee;color:var(--muted)}
-.kind.silent{background:#fde8c8;color:#7a4100;font-weight:600}
+.kind.silent,.kind.story{background:#fde8c8;color:#7a4100;font-weight:600}
+.kind.story.flip_flop{background:#e9e0f7;color:#4b2a85}
+.stories ul{padding-left:1.2rem}.stories li{margin:4px 0}
 .window{color:var(--muted);font-size:.9rem;margin:4px 0 8px}
 .why{margin:8px 0 0}
 table.fields{border-collapse:collapse;width:100%;margin-top:8px}

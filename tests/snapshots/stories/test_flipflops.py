@@ -108,3 +108,21 @@ def test_history_still_shows_every_step(crawled: Crawled) -> None:
     ident = crawled.idents["flip"]
     rows = query(crawled.db, "SELECT count(*) FROM action_changes WHERE identifier = ? AND field = 'status'", ident)
     assert rows[0][0] >= 2
+
+
+def test_the_report_opens_with_the_stories(crawled: Crawled, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from scraper.cli.app import app, load_commands
+
+    load_commands()
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--db", str(crawled.db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    stories = page[page.index('<section class="stories">'):page.index("</section>", page.index('class="stories"'))]
+    assert page.index('class="stories"') < page.index("Actions by status")
+    flip = crawled.idents["flip"]
+    assert stories.count("Flip-flop</span>") == len([f for f in found(crawled)])
+    assert f"<strong>{flip} " in stories and "Silent edit</span>" in stories and "Date-only update</span>" in stories
+    assert stories.count("Silent edit</span>") == 1 and stories.count("Date-only update</span>") == 1

@@ -145,7 +145,8 @@ class NullWriter:
         return 1
 
     def store_page(self, run_id: int, url: str, status: int | None, headers: Mapping[str, str], body: bytes | None,
-                   fetched_at: dt.datetime | None = None, error: str | None = None) -> int:
+                   fetched_at: dt.datetime | None = None, error: str | None = None,
+                   capture_url: str | None = None) -> int:
         self.pages += 1
         return self.pages
 

@@ -197,8 +197,9 @@ class TeeWriter:
         return run_id
 
     def store_page(self, run_id: int, url: str, status: int | None, headers: Mapping[str, str], body: bytes | None,
-                   fetched_at: dt.datetime | None = None, error: str | None = None) -> int:
-        page_id = self.archive.store_page(run_id, url, status, headers, body, fetched_at, error)
+                   fetched_at: dt.datetime | None = None, error: str | None = None,
+                   capture_url: str | None = None) -> int:
+        page_id = self.archive.store_page(run_id, url, status, headers, body, fetched_at, error, capture_url)
         self.raw_bytes += len(body or b"")
         self.pages += 1
         for b in self.baselines:

@@ -13,6 +13,7 @@ from typing import Any
 
 from schemas.dates import HELSINKI
 from snapshots.diff import ActionChange
+from snapshots.stories import Story
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ class PlanDiff:
     #: a side given as a date: the plan as last seen by then (its run is the latest run at or before it)
     from_at: AsOf | None = None
     to_at: AsOf | None = None
+    #: what is worth a look among the changes: silent edits, date-only updates, flip-flops (snapshots.stories)
+    stories: list[Story] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -125,6 +128,7 @@ class PlanDiff:
             "hidden_reparse_changes": self.hidden_reparse,
             "hidden_markup_changes": self.hidden_markup,
             "changes": [c.to_json() for c in self.changes],
+            "stories": [s.to_json() for s in self.stories],
         }
 
 

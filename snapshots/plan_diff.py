@@ -31,6 +31,7 @@ from snapshots.report_read import (
     same_plan,
     versions_of,
 )
+from snapshots.stories import plan_stories
 
 #: Fields left out of a plan diff by default (see `diff_runs`).
 NAVIGATION = ("previous_url", "next_url")
@@ -194,10 +195,12 @@ def diff_runs(
     shown = [c for c in everything if all_changes or c.cause not in HIDDEN_CAUSES]
     hidden = [c for c in everything if not (all_changes or c.cause not in HIDDEN_CAUSES)]
     unknown_ids = sorted({k[3] for k in unknown}, key=natural_key)
+    stories = (plan_stories(con, to_run.site, to_run.plan_path, to_run.language or "fi", start, end)
+               if start is not None and end is not None and start < end else [])
     return PlanDiff(
         from_run, to_run, shown, unknown_ids,
         hidden_reparse=sum(1 for c in hidden if c.cause == "reparse"),
-        hidden_markup=sum(1 for c in hidden if c.cause == MARKUP), from_at=from_at, to_at=to_at,
+        hidden_markup=sum(1 for c in hidden if c.cause == MARKUP), from_at=from_at, to_at=to_at, stories=stories,
     )
 
 

@@ -127,6 +127,10 @@ def render_diff_markdown(diff: PlanDiff) -> str:
         lines += [f"**{head} changed**: {summary_counts(n, ' · ')}", ""]
     else:
         lines += ["No changes." if not incomplete else "No changes among the actions both runs reached.", ""]
+    if diff.stories:
+        lines += ["**Worth a look**", ""]
+        lines += [f"- {md(s.title)}: **{md(s.identifier)} {md(s.name)}**: {md(s.text)}" for s in diff.stories]
+        lines += [""]
     for change in diff.changes:
         lines.extend(render_change(change))
     return "\n".join(lines).rstrip() + "\n"

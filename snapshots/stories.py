@@ -32,6 +32,10 @@ class Story:
     def title(self) -> str:
         return KIND_TITLES.get(self.kind, self.kind)
 
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "identifier": self.identifier, "name": self.name, "text": self.text,
+                "at": self.at.isoformat()}
+
 
 def _day(moment: dt.datetime) -> str:
     local = moment.astimezone(HELSINKI)

@@ -49,8 +49,10 @@ class DatedWriter:
         body: bytes | None,
         fetched_at: dt.datetime | None = None,
         error: str | None = None,
+        capture_url: str | None = None,
     ) -> int:
-        return int(self._archive.store_page(run_id, url, status, headers, body, fetched_at=self._now(), error=error))
+        return int(self._archive.store_page(run_id, url, status, headers, body, fetched_at=self._now(), error=error,
+                                            capture_url=capture_url))
 
     def end_run(self, run_id: int, outcome: Any, reason: str | None = None, counts: Any = None) -> None:
         self._archive.end_run(run_id, outcome, reason=reason, counts=counts, finished_at=self._now())

@@ -324,7 +324,8 @@ class MemoryWriter:
         return run_id
 
     def store_page(self, run_id: int, url: str, status: int | None, headers: Mapping[str, str],
-                   body: bytes | None, fetched_at: Any = None, error: str | None = None) -> int:
+                   body: bytes | None, fetched_at: Any = None, error: str | None = None,
+                   capture_url: str | None = None) -> int:
         page_id = len(self.pages) + 1
         self.pages[page_id] = StoredPage(page_id, url, status, dict(headers), body)
         self.page_runs[page_id] = run_id

@@ -126,3 +126,23 @@ def test_the_report_opens_with_the_stories(crawled: Crawled, tmp_path: Path) -> 
     assert stories.count("Flip-flop</span>") == len([f for f in found(crawled)])
     assert f"<strong>{flip} " in stories and "Silent edit</span>" in stories and "Date-only update</span>" in stories
     assert stories.count("Silent edit</span>") == 1 and stories.count("Date-only update</span>") == 1
+
+
+def test_the_markdown_diff_lists_what_is_worth_a_look(crawled: Crawled) -> None:
+    from typer.testing import CliRunner
+
+    from scraper.cli.app import app, load_commands
+
+    load_commands()
+    args = ["diff", "--db", str(crawled.db), "--from", str(crawled.runs[4]), "--to", str(crawled.runs[8])]
+    result = CliRunner().invoke(app, [*args, "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    worth = result.stdout.split("**Worth a look**", 1)[1].split("\n\n", 2)[1]
+    flip = crawled.idents["flip"]
+    assert f"- Flip-flop: **{flip} " in worth
+    data = __import__("json").loads(CliRunner().invoke(app, [*args, "--format", "json"]).stdout)
+    assert [s["identifier"] for s in data["stories"] if s["kind"] == "flip_flop"].count(flip) == 1
+    # a day with no story says nothing about stories
+    quiet = CliRunner().invoke(app, ["diff", "--db", str(crawled.db), "--from", str(crawled.runs[0]),
+                                     "--to", str(crawled.runs[1]), "--format", "markdown"])
+    assert "Worth a look" not in quiet.stdout

@@ -26,6 +26,10 @@ def replica_command(
     stories: bool = typer.Option(
         False, "--stories", help="Scripted stories on known days: a silent edit (day 2), a date-only bump (day 3)."
     ),
+    translation_lag: bool = typer.Option(
+        False, "--translation-lag",
+        help="English pages that show a Finnish edit late: after 12 days (day 10), 29 days (day 11), never (day 12).",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the generated plan and its days."),
     variation_seed: int | None = typer.Option(
         None, "--variation-seed", help="Vary the markup (wrappers, class hashes, layout); default: plain markup."
@@ -46,7 +50,8 @@ def replica_command(
 
     cfg = ReplicaConfig(era=era, plan=plan, lang=lang, prefix=prefix, day=day, seed=seed, test_banner=test_banner,
                         redesign=redesign, faults=faults, variation_seed=variation_seed, hide_pager=hide_pager,
-                        stories=stories, crawl_delay=crawl_delay, port=port, api_port=api_port, archive_port=archive_port)
+                        stories=stories, translation_lag=translation_lag, crawl_delay=crawl_delay, port=port,
+                        api_port=api_port, archive_port=archive_port)
     try:
         cfg.validate()
         FaultSet(faults)

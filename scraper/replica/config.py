@@ -29,6 +29,9 @@ class ReplicaConfig:
     hide_pager: bool = False
     #: scripted stories on known days (scraper/replica/stories.py): a silent edit, a date-only bump
     stories: bool = False
+    #: scripted translation lags (scraper/replica/translation.py): three Finnish edits the English pages show
+    #: within the 14-day window, only after it, and never
+    translation_lag: bool = False
     #: `Crawl-delay:` line in robots.txt (seconds), None = no such line
     crawl_delay: float | None = None
     host: str = "127.0.0.1"

@@ -17,6 +17,7 @@ from typing import Any
 from scraper.replica import wordbank as wb
 from scraper.replica.model import ActionData, Block, PlanData, ResponsibleParty, TaskData
 from scraper.replica.plan_gen import HELSINKI
+from scraper.replica.translation import LAGGING, SCRIPT, TranslationLag, apply_translation_script, lagging_plan
 
 KINDS = ("status", "task_completed", "task_added", "date_moved", "name", "contact", "organization", "added",
          "removed", "merged", "reordered", "whitespace_only")
@@ -47,29 +48,56 @@ class Change:
 class DayBook:
     """Plan states by day, computed on demand from day 0 and cached."""
 
-    def __init__(self, day0: PlanData, seed: int, stories: bool = False) -> None:
+    def __init__(self, day0: PlanData, seed: int, stories: bool = False, translation_lag: bool = False) -> None:
         self._states: list[PlanData] = [day0]
         self._changes: list[list[Change]] = [[]]
         self._seed = seed
         self._stories = stories  # scripted stories on top of the ordinary edits (scraper/replica/stories.py)
         self._story_memory: dict[str, tuple[str, str | None]] = {}
-        self._lock = threading.Lock()
+        #: English pages that lag behind a Finnish edit (scraper/replica/translation.py), and the plans they show
+        self._translation_lag = translation_lag
+        self._lags: list[TranslationLag] = []
+        self._lagging: dict[int, PlanData] = {}
+        self._lock = threading.RLock()
 
     def state(self, day: int) -> PlanData:
         with self._lock:
             while len(self._states) <= day:
                 n = len(self._states)
-                state, changes = apply_day(self._states[-1], n, self._seed)
+                lagged = {lag.identifier for lag in self._lags}  # edited once, by their lag, and never again
+                state, changes = apply_day(self._states[-1], n, self._seed, frozenset(lagged))
                 if self._stories:
                     from scraper.replica.stories import apply_stories
 
-                    edited = {c.identifier for c in changes}
+                    edited = {c.identifier for c in changes} | lagged
                     changes += [Change(n, ident, kind, name, old, new)
                                 for ident, kind, name, old, new in apply_stories(state, n, edited, _mut,
                                                                                  self._story_memory)]
+                if self._translation_lag:
+                    avoid = {c.identifier for c in changes} | lagged | {i for i, _ in self._story_memory.values()}
+                    made = apply_translation_script(state, n, avoid, _mut)
+                    self._lags += made
+                    changes += [Change(n, lag.identifier, lag.kind, "status", lag.old, lag.new) for lag in made]
                 self._states.append(state)
                 self._changes.append(changes)
             return self._states[day]
+
+    def state_for(self, day: int, lang: str) -> PlanData:
+        """The plan as the pages of `lang` show it on `day`: the day's plan, except where a translation lags."""
+        plan = self.state(day)
+        if not self._translation_lag or lang != LAGGING:
+            return plan
+        with self._lock:
+            if day not in self._lagging:
+                self._lagging[day] = lagging_plan(plan, day, self._lags, self.state)
+            return self._lagging[day]
+
+    def translation_lags(self) -> list[TranslationLag]:
+        """The ground truth of the scripted lags (`translation_lag`), each with its action; [] when off."""
+        if not self._translation_lag:
+            return []
+        self.state(max(s.edit_day for s in SCRIPT))
+        return list(self._lags)
 
     def changes(self, day_a: int, day_b: int) -> list[Change]:
         """Every edit made after day `day_a` up to and including day `day_b`, in order."""
@@ -135,20 +163,24 @@ def _renumber(plan: PlanData) -> None:
             _set_order(plan, action, (n + 1) * 10)
 
 
-def apply_day(prev: PlanData, day: int, seed: int) -> tuple[PlanData, list[Change]]:
+def apply_day(
+    prev: PlanData, day: int, seed: int, frozen: frozenset[str] = frozenset()
+) -> tuple[PlanData, list[Change]]:
+    """Day `day`'s ordinary edits on top of `prev`. `frozen`: actions no edit may touch (a scripted lag's, whose
+    English page must miss exactly one edit); empty unless the replica scripts lags, so the days stay the same."""
     rng = random.Random(f"{prev.key}:{seed}:day:{day}")
     plan = dataclasses.replace(prev, actions=list(prev.actions), today=prev.today + dt.timedelta(days=1))
     changes: list[Change] = []
     for _ in range(rng.randint(2, 5)):
         kind = rng.choices(KINDS, WEIGHTS)[0]
-        change = _edit(plan, kind, day, rng)
+        change = _edit(plan, kind, day, rng, frozen)
         if change is not None:
             changes.append(change)
     return plan, changes
 
 
-def _edit(plan: PlanData, kind: str, day: int, rng: random.Random) -> Change | None:
-    live = plan.live_actions()
+def _edit(plan: PlanData, kind: str, day: int, rng: random.Random, frozen: frozenset[str]) -> Change | None:
+    live = [a for a in plan.live_actions() if a.identifier not in frozen]
     target = rng.choice(live)
     today = plan.today
     if kind == "status":

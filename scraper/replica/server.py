@@ -23,6 +23,7 @@ from scraper.replica.days import Change
 from scraper.replica.faults import Fault, FaultSet
 from scraper.replica.graphql_api import ApiServer
 from scraper.replica.site import Page, ReplicaSite
+from scraper.replica.translation import TranslationLag
 from scraper.replica.v3_http import cookies, trace_tags
 from scraper.replica.wayback import WebArchive
 
@@ -142,8 +143,17 @@ class ReplicaServer:
     def chain(self) -> list[str]:
         return self._site.chain()
 
-    def expected_records(self) -> dict[str, Action]:
-        return self._site.expected_records()
+    def expected_records(self, lang: str | None = None) -> dict[str, Action]:
+        """The truth of every live action's page in `lang` (default: the start URL's language)."""
+        return self._site.expected_records(lang)
+
+    def start_url_for(self, lang: str) -> str:
+        """The list page of the plan in another language (`/en/actions`, `/sv/lumo/actions`)."""
+        return self.base_url + self._site.site_for(lang).list_path()
+
+    def translation_lags(self) -> list[TranslationLag]:
+        """The ground truth of the scripted translation lags (`ReplicaConfig.translation_lag`), [] when off."""
+        return self._site.book.translation_lags()
 
     @property
     def day(self) -> int:

@@ -52,7 +52,8 @@ class ReplicaSite:
         cfg.validate()
         self.cfg = cfg
         self.base_url = base_url
-        self.book = book if book is not None else DayBook(build_plan(cfg.plan, cfg.seed), cfg.seed, cfg.stories)
+        self.book = book if book is not None else DayBook(build_plan(cfg.plan, cfg.seed), cfg.seed, cfg.stories,
+                                                             cfg.translation_lag)
         self.day = cfg.day
         self.book.state(self.day)
         self._cache: OrderedDict[tuple[object, ...], Page] = OrderedDict()
@@ -64,6 +65,10 @@ class ReplicaSite:
     @property
     def plan(self) -> PlanData:
         return self.book.state(self.day)
+
+    def plan_for(self, lang: str) -> PlanData:
+        """The plan as the pages of one language show it today (a lagging translation shows an older state)."""
+        return self.book.state_for(self.day, lang)
 
     def set_day(self, day: int) -> None:
         if day < 0:
@@ -107,7 +112,7 @@ class ReplicaSite:
 
     def expected_records(self, lang: str | None = None) -> dict[str, Action]:
         lang = lang or self.cfg.lang
-        plan, site = self.plan, self.site_for(lang)
+        plan, site = self.plan_for(lang), self.site_for(lang)
         host = self.base_url.split("://", 1)[1]
         out = {}
         for action in plan.live_actions():
@@ -148,7 +153,7 @@ class ReplicaSite:
     def _ctx(self, lang: str, page_key: str) -> PageCtx:
         varied = self.cfg.variation_seed is not None
         build = self.cfg.variation_seed if self.cfg.variation_seed is not None else self.cfg.seed
-        return PageCtx(plan=self.plan, site=self.site_for(lang), var=Variation(build, page_key, self.cfg.era, varied),
+        return PageCtx(plan=self.plan_for(lang), site=self.site_for(lang), var=Variation(build, page_key, self.cfg.era, varied),
                        era=self.cfg.era, build_seed=build, varied=varied, test_banner=self.cfg.test_banner,
                        redesign=self.cfg.redesign, hide_pager=self.cfg.hide_pager)
 
@@ -200,6 +205,7 @@ class ReplicaSite:
                 return self._not_found(path, "fi", action=False)
             return self._page(200, self._sitemap(), "application/xml; charset=utf-8", path)
         lang, inner = self.split(path)
+        plan = self.plan_for(lang)
         html = "text/html; charset=utf-8"
         ident = self.action_identifier(path)
         if ident is not None:

@@ -57,6 +57,7 @@ class Lag:
     changed_at: dt.datetime  # the run that saw the leading language's change (its version's valid_from)
     followed_at: dt.datetime | None  # the first run that saw the lagging language follow; None: not (yet)
     as_of: dt.datetime  # the lagging language's last observation compared (the follow, or the latest before now)
+    noticed_at: dt.datetime  # the first observation that made it a story (behind `window_days` after the change)
     leading_values: Mapping[str, Any]  # the changed facts as the leading language showed them
     lagging_values: Mapping[str, Any]  # the same facts as the lagging language last showed them behind
 
@@ -70,7 +71,8 @@ class Lag:
                 "leading": self.leading, "lagging": self.lagging, "fields": list(self.fields),
                 "changed_at": self.changed_at.isoformat(),
                 "followed_at": None if self.followed_at is None else self.followed_at.isoformat(),
-                "as_of": self.as_of.isoformat(), "leading_values": dict(self.leading_values),
+                "as_of": self.as_of.isoformat(), "noticed_at": self.noticed_at.isoformat(),
+                "leading_values": dict(self.leading_values),
                 "lagging_values": dict(self.lagging_values)}
 
 
@@ -257,7 +259,7 @@ def _lags_of_change(
         if any(not behind(target, facts_of(vid), changed) for _, vid in other.seen[first_since:first_after]):
             continue  # it showed the new facts first: the leading language followed it
         followed: dt.datetime | None = None
-        late = False
+        noticed: dt.datetime | None = None
         last: tuple[dt.datetime, int] | None = None
         last_behind: tuple[str, ...] = ()
         behind_vid = 0
@@ -271,11 +273,11 @@ def _lags_of_change(
                 break
             last_behind = missing
             behind_vid = vid
-            if _days_between(t0, at) >= window_days:
-                late = True
-        if not late or last is None:
+            if noticed is None and _days_between(t0, at) >= window_days:
+                noticed = at
+        if noticed is None or last is None:
             continue
         shown = facts_of(behind_vid)
         out.append(Lag(site, plan, identifier, leading, lagging, record_fields(last_behind), t0, followed, last[0],
-                       {f: target[f] for f in last_behind}, {f: shown.get(f) for f in last_behind}))
+                       noticed, {f: target[f] for f in last_behind}, {f: shown.get(f) for f in last_behind}))
     return out

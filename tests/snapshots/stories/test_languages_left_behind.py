@@ -95,6 +95,7 @@ def test_the_late_one_has_both_dates(crawled: Crawled) -> None:
     assert local(lag.changed_at) == crawl_date(seen_on(truth.edit_day))
     assert local(lag.followed_at) == crawl_date(seen_on(truth.follow_day))
     assert lag.as_of == lag.followed_at
+    assert local(lag.noticed_at) == crawl_date(seen_on(truth.edit_day) + WINDOW)  # when the digest tells it
     assert lag.fields == ("status", "updated_at")
     assert lag.leading_values["status"] != lag.lagging_values["status"]
     assert lag.lagging_values["updated_at"] < lag.leading_values["updated_at"]

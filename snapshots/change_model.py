@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemas.dates import HELSINKI
 from snapshots.diff import ActionChange
-from snapshots.stories import Story
+
+if TYPE_CHECKING:  # stories read the archive through the read model, which builds on this module
+    from snapshots.stories import Story
 
 
 @dataclass(frozen=True)

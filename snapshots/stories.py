@@ -1,8 +1,8 @@
 """The stories a journalist looks for in a plan's changes, gathered for the report and the digest.
 
 `vahti diff` and `vahti history` list every change; a reader first wants the few that are news in themselves:
-silent edits and date-only bumps (`snapshots.silent`, the `silent_edits` view) and flip-flops
-(`snapshots.flipflops`). Each story names its action, says what happened in one line and when, and links to the
+silent edits and date-only bumps (`snapshots.silent`, the `silent_edits` view), flip-flops
+(`snapshots.flipflops`) and languages left behind (`snapshots.lagging`: told once, on the day it became a story). Each story names its action, says what happened in one line and when, and links to the
 action's history.
 """
 
@@ -15,9 +15,11 @@ import duckdb
 
 from schemas.dates import HELSINKI
 from snapshots.flipflops import WINDOW_DAYS, flip_flops
+from snapshots.lagging import languages_left_behind
 from snapshots.silent import DATE_ONLY, SILENT_EDIT
 
-KIND_TITLES = {SILENT_EDIT: "Silent edit", DATE_ONLY: "Date-only update", "flip_flop": "Flip-flop"}
+KIND_TITLES = {SILENT_EDIT: "Silent edit", DATE_ONLY: "Date-only update", "flip_flop": "Flip-flop",
+               "language_behind": "Language left behind"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,14 @@ def plan_stories(
                           until=until):
         found.append(("flip_flop", flip.identifier,
                       f"{flip.describe()} between {_day(flip.started)} and {_day(flip.ended)}", flip.ended))
+    for lag in languages_left_behind(con, site, window_days, plan_path=plan_path, now=until):
+        if language not in (lag.leading, lag.lagging) or (since is not None and lag.noticed_at <= since):
+            continue
+        then = (f"{lag.lagging} followed on {_day(lag.followed_at)}" if lag.followed_at is not None
+                else f"{lag.lagging} still shows the old values as of {_day(lag.as_of)}")
+        found.append(("language_behind", lag.identifier,
+                      f"{', '.join(lag.fields)} changed in {lag.leading} on {_day(lag.changed_at)}; {then}",
+                      lag.noticed_at))
     names = _names(con, site, plan_path, language, sorted({f[1] for f in found}))
     return sorted((Story(kind, ident, names.get(ident, ""), text, at) for kind, ident, text, at in found),
                   key=lambda s: (s.at, s.identifier, s.kind))

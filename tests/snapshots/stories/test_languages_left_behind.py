@@ -284,3 +284,22 @@ def test_a_change_replaced_within_the_window_is_judged_by_the_change_that_stood(
 def test_a_language_never_crawled_since_the_change_is_not_behind(tmp_path: Path) -> None:
     crawls = [*_both(0, "late", "2024-01-01"), ("fi", 3, "on_time", "2024-01-03"), ("fi", 30, "on_time", "2024-01-03")]
     assert _lags(_archive(tmp_path, crawls)) == []
+
+
+def test_the_report_tells_each_language_left_behind_once(crawled: Crawled, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from scraper.cli.app import app, load_commands
+
+    load_commands()
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--db", str(crawled.db), "--out", str(out), "--language", "fi"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    start = page.index('<section class="stories">')
+    stories = page[start:page.index("</section>", start)]
+    assert stories.count("Language left behind</span>") == 2
+    for kind in ("translated_late", "never_translated"):
+        assert f"<strong>{crawled.lags[kind].identifier} " in stories
+    assert f"<strong>{crawled.lags['translated_in_time'].identifier} " not in stories
+    assert "still shows the old values as of" in stories and "en followed on" in stories

@@ -87,8 +87,8 @@ def _one(fetcher: Fetcher, base: str, plan_url: str, lang: str | None, first: dt
 
     def say(day: DayResult) -> None:
         run = day.run
-        typer.echo(f"run {run.run_id}: {scope.site} captured {day.day:%Y-%m-%d}, {run.captures} captures, "
-                   f"{run.parsed} actions")
+        typer.echo(f"run {run.run_id}: {scope.site} captured {day.day:%Y-%m-%d}, {_n(run.captures, 'capture')}, "
+                   f"{_n(run.parsed, 'action')}")
 
     typer.echo(f"== {plan_url}: captures in {base}" + (f" (language {scope.language})" if scope.language else ""))
     with open_writer(db_path(db)) as writer:
@@ -102,10 +102,14 @@ def _one(fetcher: Fetcher, base: str, plan_url: str, lang: str | None, first: dt
     if not summary.listed:
         typer.echo(f"the web archive has no captures of {plan_url}" + _span(first, last))
         return
-    typer.echo(f"{summary.listed} captures listed, {summary.skipped} already stored, "
-               f"{len(summary.days)} runs added")
+    typer.echo(f"{_n(summary.listed, 'capture')} listed, {summary.skipped} already stored, "
+               f"{_n(len(summary.days), 'run')} added")
     if spliced:
         typer.echo(f"{scope.site}: captures older than existing runs; history rebuilt ({count} versions)")
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _span(first: dt.date | None, last: dt.date | None) -> str:

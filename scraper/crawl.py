@@ -19,7 +19,7 @@ from schemas.run import RunOutcome
 from scraper.chain_order import order_after_break
 from scraper.crawl_summary import CrawlSummary
 from scraper.crawl_visit import Visit, VisitMaker
-from scraper.fetch import Fetcher, FetchResult, HostThrottled, RequestBudgetExhausted, robots_from
+from scraper.fetch import Fetcher, FetchResult, HostThrottled, RequestBudgetExhausted, TimeBudgetSpent, robots_from
 from scraper.listing import PlanScope, action_urls_from_list, action_urls_from_sitemap, page_language
 from scraper.parse import ParseResult, parse_page
 from scraper.progress import CrawlProgress, SilentProgress
@@ -99,13 +99,18 @@ class Crawl:
         self.maker.reusable = self.writer.stored_pages(resumed_from) if resumed_from is not None else {}
         self.maker.validators = self.writer.validators(self.site)
         # robots.txt and the list come first: the list's <html lang> names the run's language
-        robots = self.maker.auxiliary(self.fetcher.base_url() + "/robots.txt", "any", first_contact=True)
+        robots: FetchResult | None = None
         listing = None
         fatal: VahtiError | None = None
         try:
+            robots = self.maker.auxiliary(self.fetcher.base_url() + "/robots.txt", "any", first_contact=True)
             self.fetcher.robots = robots_from(robots)
             listing = self.maker.auxiliary(self.list_url, "html")
+        except TimeBudgetSpent as exc:  # a site that hangs from its first request still gets its (partial) run
+            fatal = exc
         except VahtiError as exc:
+            if robots is None:
+                raise
             fatal = exc
         language, plan_path = split_prefix(self.scope.prefix)
         language = language or (page_language(listing.text) if listing and listing.text else None) or "fi"
@@ -119,14 +124,15 @@ class Crawl:
         outcome: RunOutcome
         reason: str | None
         try:
-            self.maker.store_auxiliary(robots.url, robots)
+            if robots is not None:
+                self.maker.store_auxiliary(robots.url, robots)
             if fatal is not None:
                 raise fatal
             assert listing is not None
             self.maker.store_auxiliary(self.list_url, listing)
             self._crawl(listing)
             outcome, reason = self._judge()
-        except (_Stop, HostThrottled, RequestBudgetExhausted) as stop:
+        except (_Stop, HostThrottled, RequestBudgetExhausted, TimeBudgetSpent) as stop:
             self._flush_pending()
             self._place_held()
             outcome, reason = "partial", str(stop)

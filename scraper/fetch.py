@@ -10,6 +10,7 @@ words it can store; it never sees an httpx exception.
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,10 @@ class RequestBudgetExhausted(VahtiError):
     """The hard bound on requests was reached: a crawl can never loop forever."""
 
 
+class TimeBudgetSpent(VahtiError):
+    """The site's time budget (`max_minutes`) ran out: a site that hangs must not hold the day's other sites up."""
+
+
 @dataclass(frozen=True)
 class FetchPolicy:
     user_agent: str = DEFAULT_USER_AGENT
@@ -75,6 +80,10 @@ class FetchPolicy:
     #: the least pause after a 429, whatever its Retry-After says: a web archive that throttles may refuse
     #: connections for a while after repeated 429s, so a backfill backs off long (a site crawl: Retry-After alone)
     after_throttle: float = 0.0
+    #: seconds the fetcher may spend in all, counted from its creation (`max_minutes` of a sites file); every
+    #: pause and every request's timeouts are cut to what is left, so a slow answer cannot carry the site far
+    #: past it. None: no limit
+    budget: float | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,8 @@ class Fetcher:
         self.on_pause = on_pause
         self._last_request_at: float | None = None
         self._not_before = 0.0
+        self._deadline = clock() + self.policy.budget if self.policy.budget is not None else None
+        self._interrupted = threading.Event()
         self._client = httpx.Client(
             timeout=self.policy.timeout,
             follow_redirects=False,
@@ -173,6 +184,11 @@ class Fetcher:
         """--delay, unless robots.txt asks for a longer Crawl-delay."""
         crawl_delay = self.robots.crawl_delay(self.policy.user_agent) or 0.0
         return max(self.policy.delay, crawl_delay)
+
+    def interrupt(self) -> None:
+        """Stop at the next request or pause, as Ctrl-C would: for crawls running in threads, where the signal
+        reaches only the main thread."""
+        self._interrupted.set()
 
     def base_url(self) -> str:
         scheme, site = self.origin
@@ -257,11 +273,13 @@ class Fetcher:
         if self.stats.requests >= self.policy.max_requests:
             raise RequestBudgetExhausted(f"request budget of {self.policy.max_requests} exhausted")
         self._wait_turn()
+        self._check_budget()
         self.stats.requests += 1
         try:
-            with self._client.stream("GET", current, headers=headers) as response:
+            with self._client.stream("GET", current, headers=headers, timeout=self._timeout()) as response:
                 return self._handle(url, current, response, expect)
         except httpx.TransportError as exc:
+            self._check_budget()  # the budget, not the site, cut this request short
             raise _Transient(_describe_transport_error(exc), connect=isinstance(exc, httpx.ConnectError)) from exc
         finally:
             self._last_request_at = self._clock()
@@ -270,10 +288,10 @@ class Fetcher:
         status = response.status_code
         headers = {k.lower(): v for k, v in response.headers.items()}
         if status in _REDIRECT_STATUSES and "location" in headers:
-            body = _read_capped(response, self.policy.max_bytes, self.policy.max_body_seconds)[0]
+            body = _read_capped(response, self.policy.max_bytes, self._body_seconds())[0]
             return FetchResult(url, "redirect", current, status=status, headers=headers, body=body)
         if status in _RETRY_STATUSES:
-            body = _read_capped(response, self.policy.max_bytes, self.policy.max_body_seconds)[0]
+            body = _read_capped(response, self.policy.max_bytes, self._body_seconds())[0]
             retry_after = parse_retry_after(headers.get("retry-after"), now=time.time())
             if retry_after is not None and status in (429, 503) and retry_after > self.policy.max_retry_after:
                 raise HostThrottled(
@@ -289,8 +307,9 @@ class Fetcher:
             return FetchResult(url, "failed", current, status=status, headers=headers,
                                error=f"response of {int(declared)} bytes is over the {_mb(self.policy.max_bytes)} cap"
                                      " (not downloaded)")
-        body, over = _read_capped(response, self.policy.max_bytes, self.policy.max_body_seconds)
+        body, over = _read_capped(response, self.policy.max_bytes, self._body_seconds())
         if over is None:
+            self._check_budget()
             raise _Transient(f"timeout (body still arriving after {self.policy.max_body_seconds:g} s)", status=status,
                              headers=headers)
         if over:
@@ -328,11 +347,37 @@ class Fetcher:
             self._pause(ready - now)
 
     def _pause(self, seconds: float) -> None:
-        if seconds <= 0:
-            return
-        if self.on_pause is not None:
-            self.on_pause(seconds)
-        self._sleep(seconds)
+        left = self._left()
+        if left is not None and seconds >= left:
+            seconds = left  # no pause may outlast the budget: wait what is left, then stop
+        if seconds > 0:
+            if self.on_pause is not None:
+                self.on_pause(seconds)
+            if self._sleep is time.sleep:
+                self._interrupted.wait(seconds)  # the same pause, but one `interrupt()` can cut short
+            else:
+                self._sleep(seconds)
+        self._check_budget()
+
+    # -- the time budget -------------------------------------------------------------------------------------
+
+    def _left(self) -> float | None:
+        return None if self._deadline is None else max(0.0, self._deadline - self._clock())
+
+    def _check_budget(self) -> None:
+        if self._interrupted.is_set():
+            raise KeyboardInterrupt("crawl interrupted")
+        if self._deadline is not None and self._clock() >= self._deadline:
+            minutes = (self.policy.budget or 0.0) / 60
+            raise TimeBudgetSpent(f"time budget of {minutes:g} min spent (max_minutes); the site was cut short")
+
+    def _timeout(self) -> float:
+        left = self._left()
+        return self.policy.timeout if left is None else max(0.001, min(self.policy.timeout, left))
+
+    def _body_seconds(self) -> float:
+        left = self._left()
+        return self.policy.max_body_seconds if left is None else min(self.policy.max_body_seconds, left)
 
     def _retry_wait(self, state: RetryCallState) -> float:
         initial = self.policy.backoff_initial  # 1 s, 2 s, 4 s … plus up to `initial` of jitter, capped

@@ -1,9 +1,10 @@
 """Promote on success: the stored archive is replaced only by a candidate that passed every check.
 
-The scheduled job never writes into the archive it downloaded. Each site is crawled into a staging copy; a run
-that passed its checks becomes the new working archive, a run that did not (partial, failed, alarmed) leaves
-only its raw evidence behind (`keep_pages_only`: run row, pages, their bodies, observations, no versions). At the end
-the candidate must contain everything the previous archive held, unchanged, before any backend stores it.
+The scheduled job never writes into the archive it downloaded. The day's sites are crawled into one staging copy;
+a run that passed its checks keeps everything it wrote there, a run that did not (partial, failed, alarmed) keeps
+only its raw evidence (`reject_run`: run row, pages, their bodies, observations, no versions), and the copy then
+becomes the working archive. At the end the candidate must contain everything the previous archive held,
+unchanged, before any backend stores it.
 Backends differ only in where the file lives; `promote` is the one code path they share.
 """
 
@@ -129,33 +130,52 @@ def prepare(db: Path) -> None:
         con.close()
 
 
-_KEEP_RUN = [
-    "INSERT INTO runs SELECT * REPLACE (? AS outcome, ? AS reason, 0 AS versions_added) FROM staged.runs WHERE id = ?",
-    # the run's bodies and, for a body stored as a delta, the whole body it is restored from
-    "INSERT INTO body_wholes SELECT * FROM staged.body_wholes WHERE sha256 IN ("
-    " SELECT sha256 FROM staged.pages WHERE run_id = $1 UNION SELECT d.base FROM staged.body_deltas d"
-    " JOIN staged.pages p ON p.sha256 = d.sha256 WHERE p.run_id = $1)"
-    " AND sha256 NOT IN (SELECT sha256 FROM body_wholes)",
-    "INSERT INTO body_deltas SELECT * FROM staged.body_deltas WHERE sha256 IN ("
-    " SELECT sha256 FROM staged.pages WHERE run_id = $1) AND sha256 NOT IN (SELECT sha256 FROM body_deltas)",
-    "INSERT INTO pages SELECT * FROM staged.pages WHERE run_id = ?",
-    "INSERT INTO observations SELECT * REPLACE (NULL::BIGINT AS version_id) FROM staged.observations"
-    " WHERE run_id = ? AND outcome NOT IN ('gone', 'not_reached')",
+#: The plans (site, plan path, language) a run touched: its own, every one it observed, every one whose versions
+#: it opened, saw or closed.
+_RUN_SCOPES = (
+    "SELECT site, plan_path, language FROM runs WHERE id = $1"
+    " UNION SELECT site, plan_path, language FROM observations WHERE run_id = $1"
+    " UNION SELECT site, plan_path, language FROM action_versions WHERE $1 IN (first_run, last_run, closed_run)"
+)
+_IN_SCOPES = "EXISTS (SELECT 1 FROM rejected_scopes s WHERE s.site = t.site AND s.plan_path = t.plan_path" \
+             " AND s.language = t.language)"
+_REJECT_RUN = [
+    f"DELETE FROM action_changes t WHERE {_IN_SCOPES}",
+    f"INSERT INTO action_changes SELECT * FROM base.action_changes t WHERE {_IN_SCOPES}",
+    f"DELETE FROM action_versions t WHERE {_IN_SCOPES}",
+    f"INSERT INTO action_versions SELECT * FROM base.action_versions t WHERE {_IN_SCOPES}",
+    "DELETE FROM observations WHERE run_id = $1 AND outcome IN ('gone', 'not_reached')",
+    "UPDATE observations SET version_id = NULL WHERE run_id = $1",
+    "DELETE FROM agreement_actions WHERE run_id = $1",
+    "DELETE FROM agreement WHERE run_id = $1",
+    "DELETE FROM verifications WHERE run_id = $1",
 ]
 
 
-def keep_pages_only(staged: Path, base: Path, run_id: int, outcome: str, reason: str) -> None:
-    """Carry a rejected run into the working archive as evidence: its raw pages and what each page was, but no
-    versions and no closures, so records stay as the last good run left them and `vahti reparse` can still
-    derive the day's records once the parser is fixed. (The staging copy began as `base`, so ids never clash.)"""
-    con = connect_write(base)
+def run_scopes(con: duckdb.DuckDBPyConnection, run_id: int) -> set[tuple[str, str, str]]:
+    return {(r[0], r[1], r[2]) for r in con.execute(_RUN_SCOPES, [run_id]).fetchall()}
+
+
+def reject_run(staged: Path, base: Path, run_id: int, outcome: str, reason: str) -> None:
+    """Turn a rejected run of the staging archive into evidence only: its run row, raw pages, bodies and what each
+    page was are kept, but no versions and no closures, so records stay as the last good run left them and
+    `vahti reparse` can still derive the day's records once the parser is fixed.
+
+    The day's sites were crawled side by side into one staging copy of `base` (the working archive, untouched
+    since), so the run's versions are undone by putting back, from `base`, every version and change of the plans
+    it touched; no other run of the day may have touched them (`scraper.ci.run` rejects those together). One
+    transaction: the staging copy is either as before or rid of the run's versions."""
+    con = connect_write(staged)
     try:
-        con.execute(f"ATTACH '{_sql_path(staged)}' AS staged (READ_ONLY)")
+        con.execute(f"ATTACH '{_sql_path(base)}' AS base (READ_ONLY)")
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(_KEEP_RUN[0], [outcome, reason, run_id])
-            for sql in _KEEP_RUN[1:]:
-                con.execute(sql, [run_id])
+            con.execute(f"CREATE TEMP TABLE rejected_scopes AS {_RUN_SCOPES}", [run_id])
+            for sql in _REJECT_RUN:
+                con.execute(sql, [run_id] if "$1" in sql else [])
+            con.execute("UPDATE runs SET outcome = ?, reason = ?, versions_added = 0 WHERE id = ?",
+                        [outcome, reason, run_id])
+            con.execute("DROP TABLE rejected_scopes")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -115,6 +115,11 @@ class Archive(CrawlerReads, FrontEnds, PageWriting):
         with self._handoff.idle():
             yield
 
+    def readers_waiting(self) -> bool:
+        """Whether a reader raised its hand for the file (`snapshots.handoff`): a writer shared by several crawls
+        lets it in before the next write (`snapshots.shared_writer`)."""
+        return self._handoff.hands_up()
+
     def close(self) -> None:
         self._handoff.close()
         if self._bulk:

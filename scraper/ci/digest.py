@@ -109,11 +109,13 @@ def _site_section(con: duckdb.DuckDBPyConnection, site: SiteResult) -> tuple[lis
 
 def render_digest(con: duckdb.DuckDBPyConnection, sites: list[SiteResult], day: dt.date,
                   promote_error: str | None = None) -> Digest:
-    failures = [f"{s.spec.name}: {s.verdict}: {s.problem()}" for s in sites if not s.accepted]
+    failures = [f"{s.spec.name}: {s.verdict}: {s.problem()}" for s in sites if not s.accepted and not s.tolerated]
     if promote_error:
         failures.append(f"archive not promoted: {promote_error}")
-    notices = [n for s in sites if s.accepted and s.run_id is not None
-               for n in [fill_notice(s.spec.name, run_notes(con, s.run_id))] if n is not None]
+    notices = [f"{s.spec.name}: {s.verdict} today ({s.problem()}); a first partial day in a row does not fail the "
+               "job, a second one does" for s in sites if s.tolerated]
+    notices += [n for s in sites if s.accepted and s.run_id is not None
+                for n in [fill_notice(s.spec.name, run_notes(con, s.run_id))] if n is not None]
     notices += [f"{s.spec.name}: {w}" for s in sites for w in s.warnings]
     lines = [f"# vahti daily digest, {day.isoformat()}", ""]
     if failures:

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper.ci.side_by_side import DEFAULT_PARALLEL
 from scraper.ci.sites import SiteSpec
 from scraper.fetch import FetchPolicy
-from scraper.progress import CrawlProgress, SilentProgress
+from scraper.progress_sites import SilentBoard, SitesBoard
 from snapshots.alarms import Alarm, Thresholds
 from snapshots.promote import Backend
 
@@ -42,7 +43,10 @@ class CiOptions:
     day: dt.date | None = None
     step_summary: Path | None = None
     say: Callable[[str], None] = print
-    progress: Callable[[], CrawlProgress] = SilentProgress
+    #: what shows the sites' progress while they are crawled side by side
+    board: Callable[[], SitesBoard] = SilentBoard
+    #: sites (host:port) crawled at once
+    parallel: int = DEFAULT_PARALLEL
     #: compact the archive (`vahti compact`) when its free blocks pass this share of the file; None: never
     compact_at: float | None = 0.25
 
@@ -61,6 +65,9 @@ class SiteResult:
     baseline: int | None = None
     #: one-line warnings that do not fail the day (the plan's API could not be asked: the crawl stands)
     warnings: list[str] = field(default_factory=list)
+    #: partial today, but the plan's previous run was complete (or there was none): rejected like any partial day,
+    #: yet it does not fail the job (a second partial day in a row does; docs/ci.md)
+    tolerated: bool = False
 
     @property
     def verdict(self) -> str:

@@ -1,10 +1,11 @@
 """The scheduled job: fetch the archive, crawl every site into a staging copy, keep only what passed, publish.
 
-Order matters for safety. The downloaded archive is kept aside untouched; each site's crawl goes into a copy of
-the working archive and replaces it only when the run is complete and no alarm fired; a rejected run leaves only
-its raw pages behind. The backend stores the result only after `snapshots.promote` verified it still holds
-everything the downloaded archive held. Digest and exports are written whatever happened, and say "unknown"
-for a site whose day was rejected.
+Order matters for safety. The downloaded archive is kept aside untouched; the day's sites are crawled side by side
+into one staging copy of the working archive (`scraper.ci.side_by_side`: one writer, each site its own politeness
+and time budget), then checked one by one: a run that is complete and raised no alarm keeps its versions, any other
+keeps only its raw pages (`snapshots.promote.reject_run`), and the copy becomes the working archive. The backend
+stores the result only after `snapshots.promote` verified it still holds everything the downloaded archive held.
+Digest and exports are written whatever happened, and say "unknown" for a site whose day was rejected.
 """
 
 from __future__ import annotations
@@ -12,21 +13,22 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.errors import ArchiveError, VahtiError
 from scraper.ci.job import CiOptions, SiteResult
 from scraper.ci.publish import Published, publish
+from scraper.ci.side_by_side import crawl_side_by_side
 from scraper.ci.sites import SiteSpec
 from scraper.ci.verify_step import verify_site
-from scraper.crawl import Crawl, CrawlOptions
-from scraper.fetch import Fetcher
+from scraper.crawl import CrawlOptions
 from scraper.urls import check_start_url
 from snapshots.alarms import check_run
 from snapshots.compact import compact, free_share
 from snapshots.db import WriteLock, connect_read
-from snapshots.promote import copy_archive, keep_pages_only, prepare, promote
+from snapshots.promote import copy_archive, prepare, promote, reject_run, run_scopes
+from snapshots.shared_writer import SharedWriter
 from snapshots.store import open_writer
 
 
@@ -39,7 +41,7 @@ class CiResult:
 
     @property
     def exit_code(self) -> int:
-        ok = all(s.accepted for s in self.sites) and self.promote_error is None
+        ok = all(s.accepted or s.tolerated for s in self.sites) and self.promote_error is None
         return 0 if ok else 1
 
 
@@ -49,56 +51,110 @@ def _cleanup(db: Path) -> None:
             db.with_name(db.name + suffix).unlink()
 
 
-def _crawl(spec: SiteSpec, staging: Path, options: CiOptions, result: SiteResult) -> None:
-    url = check_start_url(spec.start_url)
-    policy = replace(
-        options.policy,
-        delay=spec.delay if spec.delay is not None else options.policy.delay,
-        user_agent=spec.user_agent or options.policy.user_agent,
-        attempts=spec.attempts or options.policy.attempts,
-    )
-    crawl_options = CrawlOptions(max_pages=spec.max_pages, max_failures=spec.max_failures or 5)
-    with open_writer(staging) as writer, Fetcher(url, policy) as fetcher:
-        crawl = Crawl(fetcher, writer, url, crawl_options, progress=options.progress())
-        try:
-            summary = crawl.run()
-        except BaseException:
-            result.run_id = crawl.summary.run_id or None
-            raise
-    result.run_id, result.outcome, result.reason = summary.run_id, summary.outcome, summary.reason
+def _crawl(specs: list[SiteSpec], staging: Path, options: CiOptions, results: list[SiteResult]) -> None:
+    """Every site side by side into the staging copy, through one writer."""
+    with SharedWriter(open_writer(staging)) as writer:
+        crawls = crawl_side_by_side(specs, writer, options.policy, CrawlOptions(), parallel=options.parallel,
+                                    board=options.board(), say=options.say)
+    for result, crawl in zip(results, crawls, strict=True):
+        result.run_id, result.outcome, result.reason = crawl.run_id, crawl.outcome, crawl.reason
 
 
-def crawl_site(spec: SiteSpec, options: CiOptions) -> SiteResult:
-    """One site, one run: crawl into a staging copy, check, then keep it whole or keep only its pages."""
-    result = SiteResult(spec)
+def _check(staging: Path, options: CiOptions, result: SiteResult) -> None:
+    """A complete run against the alarms and the plan's API; sets whether it is accepted."""
+    if result.outcome != "complete" or result.run_id is None:
+        return
+    con = connect_read(staging)
+    try:
+        report = check_run(con, result.run_id, options.thresholds)
+    finally:
+        con.close()
+    result.alarms, result.baseline = report.alarms, report.baseline.run_id if report.baseline else None
+    verify_site(staging, options, result)  # before promotion: drift from the plan's API is an alarm too
+    result.accepted = not result.alarms or options.accept_alarms
+
+
+def _shared_plans(staging: Path, results: list[SiteResult]) -> None:
+    """A rejected run's versions are undone plan by plan: an accepted run of the same plan (a sites file naming one
+    plan twice) would be undone with it, so it is rejected too, and says why."""
+    con = connect_read(staging)
+    try:
+        scopes = {id(r): run_scopes(con, r.run_id) for r in results if r.run_id is not None}
+    finally:
+        con.close()
+    changed = True
+    while changed:
+        changed = False
+        for bad in [r for r in results if not r.accepted and r.run_id is not None]:
+            for good in [r for r in results if r.accepted and r.run_id is not None]:
+                if scopes[id(bad)] & scopes[id(good)]:
+                    good.accepted, good.outcome = False, "failed"
+                    good.reason = f"crawled the same plan as {bad.spec.name}, whose run was rejected"
+                    changed = True
+
+
+def crawl_sites(specs: list[SiteSpec], options: CiOptions) -> list[SiteResult]:
+    """The day's crawl: one staging copy, every site into it side by side, each run checked, the rejected ones
+    reduced to their evidence, then the copy becomes the working archive. A site failing never stops another; a
+    staging copy that cannot be made or finished loses the day's crawl, never the archive."""
+    results = [SiteResult(spec) for spec in specs]
     staging = options.db.with_name(f"{options.db.stem}.staging{options.db.suffix}")
     _cleanup(staging)
-    copy_archive(options.db, staging)
     try:
-        try:
-            _crawl(spec, staging, options, result)
-        except VahtiError as exc:
-            result.outcome, result.reason = "failed", str(exc)
-        except Exception as exc:  # a bug must not stop the other sites; the job still ends red
-            result.outcome, result.reason = "failed", f"internal error: {type(exc).__name__}: {exc}"
-        if result.outcome == "complete" and result.run_id is not None:
-            con = connect_read(staging)
+        copy_archive(options.db, staging)
+        _crawl(specs, staging, options, results)
+        for result in results:
             try:
-                report = check_run(con, result.run_id, options.thresholds)
-            finally:
-                con.close()
-            result.alarms, result.baseline = report.alarms, report.baseline.run_id if report.baseline else None
-            verify_site(staging, options, result)  # before promotion: drift from the plan's API is an alarm too
-            result.accepted = not result.alarms or options.accept_alarms
-        if result.accepted:
-            if staging.with_name(staging.name + ".wal").exists():
-                raise ArchiveError(f"{staging} was not checkpointed; not promoting it")
-            os.replace(staging, options.db)
-        elif result.run_id is not None:
-            keep_pages_only(staging, options.db, result.run_id, _kept_outcome(result), _kept_reason(result))
+                _check(staging, options, result)
+            except Exception as exc:  # this site's checks could not run: its day is rejected, not the others'
+                result.accepted, result.outcome = False, "failed"
+                result.reason = f"checks failed: {type(exc).__name__}: {exc}"
+        _shared_plans(staging, results)
+        for result in results:
+            if not result.accepted and result.run_id is not None:
+                reject_run(staging, options.db, result.run_id, _kept_outcome(result), _kept_reason(result))
+        if staging.with_name(staging.name + ".wal").exists():
+            raise ArchiveError(f"{staging} was not checkpointed; not promoting it")
+        os.replace(staging, options.db)
+    except Exception as exc:  # the staging copy failed: nothing of the day is kept, the archive is as it was
+        for result in results:
+            crawl = f"; crawl: {result.outcome}" + (f" ({result.reason})" if result.reason else "") \
+                if result.run_id is not None else ""
+            result.accepted, result.outcome = False, "failed"
+            result.reason = f"the day's staging archive failed ({type(exc).__name__}: {exc}){crawl}"
     finally:
         _cleanup(staging)
-    return result
+    return results
+
+
+def _previous_outcomes(db: Path, specs: list[SiteSpec]) -> list[str | None]:
+    """Each plan's last finished crawl before today, by start URL (None: never crawled): what decides whether
+    today's partial day fails the job."""
+    con = connect_read(db)
+    try:
+        out: list[str | None] = []
+        for spec in specs:
+            try:
+                url = check_start_url(spec.start_url)
+            except VahtiError:
+                out.append(None)
+                continue
+            row = con.execute(
+                "SELECT outcome FROM runs WHERE start_url = ? AND cause = 'crawl'"
+                " AND outcome NOT IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1", [url]
+            ).fetchone()
+            out.append(str(row[0]) if row else None)
+        return out
+    finally:
+        con.close()
+
+
+def tolerate_first_partial(results: list[SiteResult], previous: list[str | None]) -> None:
+    """One site that hangs must not turn every day red: a partial day fails the job only when the plan's previous
+    run was not complete either (partial, failed or rejected). A first partial day is rejected like any other (its
+    pages kept, no versions) and the digest says so, as a notice."""
+    for result, before in zip(results, previous, strict=True):
+        result.tolerated = result.verdict == "partial" and before in (None, "complete")
 
 
 def _kept_outcome(result: SiteResult) -> str:
@@ -136,7 +192,7 @@ def _compact_if_due(db: Path, options: CiOptions) -> None:
 
 
 def run_ci(sites: list[SiteSpec], options: CiOptions) -> CiResult:
-    """Every site in turn (one failing never stops the next), then one verified promotion."""
+    """Every site side by side (one failing never stops another), then one verified promotion."""
     db = options.db
     db.parent.mkdir(parents=True, exist_ok=True)
     before = db.with_name(f"{db.stem}.before{db.suffix}")
@@ -146,17 +202,14 @@ def run_ci(sites: list[SiteSpec], options: CiOptions) -> CiResult:
         if had:
             copy_archive(db, before)
         prepare(db)
-        results: list[SiteResult] = []
-        for spec in sites:
-            options.say(f"== {spec.name}: {spec.start_url}")
-            try:
-                result = crawl_site(spec, options)
-            except Exception as exc:  # staging copy or page keeping failed: this site is lost, not the others
-                result = SiteResult(spec)
-                result.outcome, result.reason = "failed", f"{type(exc).__name__}: {exc}"
-            results.append(result)
+        previous = _previous_outcomes(db, sites)
+        results = crawl_sites(sites, options)
+        tolerate_first_partial(results, previous)
+        for result in results:
             run = f"run {result.run_id}" if result.run_id is not None else "no run"
-            options.say(f"== {spec.name}: {run}, {result.verdict}" + ("" if result.accepted else f" ({result.problem()})"))
+            why = "" if result.accepted else f" ({result.problem()})"
+            later = "; a first partial day in a row: not failing the job (a second one does)" if result.tolerated else ""
+            options.say(f"== {result.spec.name}: {run}, {result.verdict}{why}{later}")
         outcome = CiResult(results)
         _compact_if_due(db, options)
         try:
@@ -169,5 +222,3 @@ def run_ci(sites: list[SiteSpec], options: CiOptions) -> CiResult:
             _cleanup(before)
         outcome.published = publish(outcome.sites, db, options.publish_target(), outcome.promote_error)
     return outcome
-
-

@@ -1,26 +1,21 @@
-"""sites.toml: the plans one archive follows, crawled one after another, each its own run.
-
-Also the plain multi-site loop behind `vahti crawl --sites`: every site is crawled even when an earlier one
-failed, and the exit code is the worst outcome.
+"""sites.toml: the plans one archive follows, each crawled as its own run (side by side:
+`scraper.ci.side_by_side`), and the worst outcome's exit code of `vahti crawl --sites`.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from schemas.errors import UsageError, VahtiError
-from scraper.crawl import Crawl, CrawlOptions
-from scraper.fetch import Fetcher, FetchPolicy
-from scraper.progress import CrawlProgress
-from scraper.urls import check_start_url
+from schemas.errors import UsageError
 from snapshots.alarms import Thresholds
 
 _SITE_KEYS = {"name", "start_url", "delay", "max_pages", "max_failures", "attempts", "user_agent", "enabled",
-              "api_url"}
+              "api_url", "max_minutes"}
+#: A site's time budget when neither its entry nor [defaults] sets `max_minutes`.
+DEFAULT_MAX_MINUTES = 30.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +29,8 @@ class SiteSpec:
     user_agent: str | None = None
     #: the plan's GraphQL API that `vahti verify` asks (None: the central endpoint)
     api_url: str | None = None
+    #: the crawl's time budget: a site that hangs ends partial here, the others go on (None: DEFAULT_MAX_MINUTES)
+    max_minutes: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +51,7 @@ class SitesFile:
                 attempts=s.attempts if s.attempts is not None else d.attempts,
                 user_agent=s.user_agent if s.user_agent is not None else d.user_agent,
                 api_url=s.api_url if s.api_url is not None else d.api_url,
+                max_minutes=s.max_minutes if s.max_minutes is not None else d.max_minutes,
             )
             for s in self.sites
         ]
@@ -90,7 +88,15 @@ def _spec(where: str, table: dict[str, Any], need_url: bool) -> SiteSpec | None:
         attempts=_number(where, "attempts", table.get("attempts"), int),
         user_agent=agent,
         api_url=_api_url(where, table.get("api_url")),
+        max_minutes=_minutes(where, table.get("max_minutes")),
     )
+
+
+def _minutes(where: str, value: Any) -> float | None:
+    minutes: float | None = _number(where, "max_minutes", value, float)
+    if minutes == 0:
+        raise UsageError(f"{where}: max_minutes must be more than 0 (fractions are fine: 0.5 is 30 s)")
+    return minutes
 
 
 def _api_url(where: str, value: Any) -> str | None:
@@ -148,53 +154,3 @@ _SEVERITY = {0: 0, 3: 1, 1: 2}
 def worst_exit(codes: list[int]) -> int:
     """The exit code of the worst outcome (failed 1 > partial 3 > complete 0); 0 for no sites."""
     return max(codes, key=lambda c: _SEVERITY.get(c, 3), default=0)
-
-
-def crawl_each(sites: list[SiteSpec], crawl_one: Callable[[SiteSpec], int], report: Callable[[str], None]) -> int:
-    """Crawl every site in turn; a site that fails is reported and the next one still runs."""
-    codes: list[int] = []
-    for spec in sites:
-        try:
-            code = crawl_one(spec)
-        except VahtiError as exc:
-            report(f"{spec.name}: {exc}")
-            code = exc.exit_code if exc.exit_code != 2 else 1
-        codes.append(code)
-    return worst_exit(codes)
-
-
-def crawl_sites_file(
-    path: Path,
-    db: Path,
-    policy: FetchPolicy,
-    options: CrawlOptions,
-    progress: Callable[[], CrawlProgress],
-    say: Callable[[str], None],
-    report: Callable[[str], None],
-) -> int:
-    """`vahti crawl --sites FILE`: each site its own run straight into the archive (no staging, no alarms: that
-    is `vahti ci`); a site's own settings win over the command line's."""
-    from snapshots.store import open_writer
-
-    specs = load_sites(path).resolved()
-    for spec in specs:
-        check_start_url(spec.start_url)
-
-    def crawl_one(spec: SiteSpec) -> int:
-        url = check_start_url(spec.start_url)
-        site_policy = replace(
-            policy,
-            delay=spec.delay if spec.delay is not None else policy.delay,
-            user_agent=spec.user_agent or policy.user_agent,
-            attempts=spec.attempts or policy.attempts,
-        )
-        site_options = replace(
-            options,
-            max_pages=spec.max_pages or options.max_pages,
-            max_failures=spec.max_failures or options.max_failures,
-        )
-        say(f"== {spec.name}: {url}")
-        with open_writer(db) as writer, Fetcher(url, site_policy) as fetcher:
-            return Crawl(fetcher, writer, url, site_options, progress=progress()).run().exit_code
-
-    return crawl_each(specs, crawl_one, report)

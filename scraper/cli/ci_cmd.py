@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,11 @@ import typer
 from schemas.errors import UsageError
 from scraper.ci.job import CiOptions
 from scraper.ci.run import run_ci
+from scraper.ci.side_by_side import DEFAULT_PARALLEL
 from scraper.ci.sites import SitesFile, SiteSpec, load_sites
 from scraper.cli.app import DbOption, app, db_path
 from scraper.fetch import DEFAULT_USER_AGENT, FetchPolicy
-from scraper.progress import CrawlProgress, PlainProgress, SilentProgress
+from scraper.progress_sites import SilentBoard, SitesBoard, board_for_terminal
 from scraper.urls import check_start_url
 from snapshots.alarms import Thresholds
 from snapshots.promote import Backend, InPlaceBackend, LocalDirBackend
@@ -73,7 +73,8 @@ def ci_command(
     accept_alarms: bool = typer.Option(False, "--accept-alarms", help="Keep a complete run even if alarms fire (after a human checked)."),
     compact_at: float = typer.Option(25.0, "--compact-at", min=0.0, max=100.0, help="Compact the archive when free space passes this percent of the file (default 25; 100: never)."),
     date: str | None = typer.Option(None, "--date", help="Day the digest is named for, YYYY-MM-DD (default today, Helsinki)."),
-    quiet: bool = typer.Option(False, "--quiet", help="No per-page progress lines."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress of the sites (table or status lines)."),
+    parallel: int = typer.Option(DEFAULT_PARALLEL, "--parallel", min=1, help="How many sites (host:port) to crawl at once."),
 ) -> None:
     """The scheduled job: crawl each site into a staging copy, check it, promote on success, publish."""
     if start_url is not None:
@@ -97,7 +98,7 @@ def ci_command(
              for s in specs]
     where = db_path(db)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    progress: Callable[[], CrawlProgress] = SilentProgress if quiet else PlainProgress
+    board: SitesBoard = SilentBoard() if quiet else board_for_terminal()
     options = CiOptions(
         db=where,
         publish_dir=publish_dir,
@@ -110,11 +111,12 @@ def ci_command(
         compact_at=compact_at / 100 if compact_at < 100 else None,
         day=day,
         step_summary=Path(summary) if summary else None,
-        say=lambda line: typer.echo(line),
-        progress=progress,
+        say=board.print,
+        board=lambda: board,
+        parallel=parallel,
     )
     result = run_ci(specs, options)
-    failed = [s for s in result.sites if not s.accepted]
+    failed = [s for s in result.sites if not s.accepted and not s.tolerated]
     if failed or result.promote_error:
         typer.echo(f"vahti ci: {len(failed)} of {len(result.sites)} site(s) failed"
                    + (f"; {result.promote_error}" if result.promote_error else ""), err=True)

@@ -41,6 +41,9 @@ def crawl_command(
     sites: Path | None = typer.Option(
         None, "--sites", help="Crawl every [[site]] of this TOML file, one run each; exit code = the worst outcome."
     ),
+    parallel: int = typer.Option(
+        4, "--parallel", min=1, help="With --sites: how many sites (host:port) to crawl at once."
+    ),
     db: Path | None = DbOption,
 ) -> None:
     """Walk a plan's prev/next chain (cross-checked with its list and sitemap) and store a run."""
@@ -50,10 +53,15 @@ def crawl_command(
     policy = FetchPolicy(user_agent=user_agent.strip(), delay=delay, max_retry_after=max_retry_after)
     options = CrawlOptions(max_pages=max_pages, max_failures=max_failures, resume=resume)
     if sites is not None:
-        from scraper.ci.sites import crawl_sites_file
+        from scraper.ci.side_by_side import crawl_sites_file
+        from scraper.progress_sites import board_for_terminal
 
-        say, report = typer.echo, lambda line: typer.echo(f"error: {line}", err=True)
-        raise typer.Exit(crawl_sites_file(sites, db_path(db), policy, options, for_terminal, say, report))
+        def report(line: str) -> None:
+            typer.echo(f"error: {line}", err=True)
+
+        board = board_for_terminal()
+        raise typer.Exit(crawl_sites_file(sites, db_path(db), policy, options, parallel=parallel,
+                                          board=board, say=board.print, report=report))
     from snapshots.store import open_writer
 
     with open_writer(db_path(db)) as writer, Fetcher(url, policy) as fetcher:

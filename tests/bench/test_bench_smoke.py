@@ -82,3 +82,12 @@ def test_storage_and_query_benches_share_one_small_churn_build(tmp_path: Path) -
     plan_as_of = answers[1]
     assert plan_as_of[2] == plan_as_of[4]  # vahti and git return the same number of actions for that day
     assert last_section(out).startswith("Ratios")
+
+
+def test_sites_bench_crawls_two_sites_alone_and_side_by_side() -> None:
+    out = run_script("bench_sites.py", "--sites", "2", "--rounds", "1", "--delay", "0")
+    sites = table_rows(out.split("## Each site alone", 1)[1].split("\n\n")[1])
+    assert [row[1] for row in sites] == ["14", "12", "26"]  # every action of both plans, alone and side by side
+    ratios = last_section(out)
+    assert ratios.startswith("Ratios")
+    assert all(row[2].endswith("×") for row in table_rows(ratios) if row[2])

@@ -41,9 +41,9 @@ def test_good_partial_good_keeps_every_good_day(job: Job, replica: ReplicaServer
     replica.set_day(1)
     replica.set_faults("halfway=5")
     partial = job.run([site])
-    assert partial.exit_code == 1
+    assert partial.exit_code == 0  # the first partial day after a good one does not fail the job (docs/ci.md)
     verdict = partial.sites[0]
-    assert verdict.verdict == "partial" and not verdict.accepted
+    assert verdict.verdict == "partial" and not verdict.accepted and verdict.tolerated
     assert job.versions() == good_versions  # no version opened, none closed
     assert job.query("SELECT outcome FROM runs ORDER BY id") == [("complete",), ("partial",)]
     kept = job.query("SELECT count(*) FROM pages WHERE run_id = ?", [verdict.run_id])[0][0]
@@ -55,8 +55,8 @@ def test_good_partial_good_keeps_every_good_day(job: Job, replica: ReplicaServer
     assert "changes unknown" in digest and "Unknown, not" in digest
     assert "No changes" not in digest and "no changes" not in digest.replace('not "no changes"', "")
     assert partial.published.changes_file is None  # nothing known changed: no file to commit
-    assert partial.published.failure_file is not None
-    assert "vahti ci failed" in partial.published.failure_file.read_text(encoding="utf-8")
+    assert "a first partial day in a row does not fail the job" in digest  # a notice, not a failure
+    assert partial.published.failure_file is None
 
     # day 2: the site is back; the digest compares with the last good day, so day 1's edits are not lost
     replica.set_day(2)
@@ -147,24 +147,26 @@ def test_two_sites_one_failing_does_not_stop_the_other(job: Job, replica: Replic
     assert "broken: changes unknown" in digest and "tampere: first crawl" in digest
 
 
-def test_a_site_whose_staging_copy_fails_does_not_stop_the_others(
+def test_a_staging_copy_that_fails_loses_the_day_not_the_archive(
     job: Job, replica: ReplicaServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The sites are crawled side by side into one staging copy: when it cannot be made, no site is crawled, each
+    says why, and the archive is promoted as it was."""
     import scraper.ci.run as ci_run
 
+    assert job.run([site_of(replica)]).exit_code == 0
+    before = job.versions()
     real_copy = ci_run.copy_archive
-    calls = {"n": 0}
 
-    def failing_once(src: Path, dst: Path) -> None:
-        calls["n"] += 1
-        if calls["n"] == 1:
+    def failing_staging(src: Path, dst: Path) -> None:
+        if ".staging." in dst.name:
             raise OSError("disk full while copying the archive")
         real_copy(src, dst)
 
-    monkeypatch.setattr(ci_run, "copy_archive", failing_once)
-    first = site_of(replica, "first")
-    result = job.run([first, site_of(replica)])
+    monkeypatch.setattr(ci_run, "copy_archive", failing_staging)
+    result = job.run([site_of(replica, "first"), site_of(replica)])
     assert result.exit_code == 1
-    assert [s.verdict for s in result.sites] == ["failed", "ok"]
-    assert "disk full" in (result.sites[0].reason or "")
+    assert [s.verdict for s in result.sites] == ["failed", "failed"]
+    assert all("disk full" in (s.reason or "") for s in result.sites)
+    assert result.promoted_to == str(job.archive) and job.versions() == before
     assert result.published is not None and "first: changes unknown" in result.published.digest.markdown

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import scraper.ci.run
+import scraper.ci.side_by_side
 import scraper.parse
 from scraper.ci.sites import SiteSpec
 from scraper.crawl import Crawl
@@ -46,7 +46,7 @@ def test_agreement_is_checked_and_said(job: Job, srv: ReplicaServer) -> None:
 
 
 def test_drift_holds_the_day_back(job: Job, srv: ReplicaServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scraper.ci.run, "Crawl", functools.partial(Crawl, parse=dropping_organizations))
+    monkeypatch.setattr(scraper.ci.side_by_side, "Crawl", functools.partial(Crawl, parse=dropping_organizations))
     monkeypatch.setattr(scraper.parse, "parse_page", dropping_organizations)  # the page re-read: same bug
     broken = job.run([_site(srv, srv.api_url)])
     site = broken.sites[0]
@@ -90,7 +90,7 @@ def test_no_api_configured_no_verify(job: Job, srv: ReplicaServer) -> None:
 
 def test_accept_alarms_keeps_a_drifting_day(job: Job, srv: ReplicaServer, monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
-    monkeypatch.setattr(scraper.ci.run, "Crawl", functools.partial(Crawl, parse=dropping_organizations))
+    monkeypatch.setattr(scraper.ci.side_by_side, "Crawl", functools.partial(Crawl, parse=dropping_organizations))
     monkeypatch.setattr(scraper.parse, "parse_page", dropping_organizations)
     result = job.run([_site(srv, srv.api_url)], accept_alarms=True)
     assert result.sites[0].accepted and [a.kind for a in result.sites[0].alarms] == ["verify"]

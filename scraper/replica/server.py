@@ -142,8 +142,9 @@ class ReplicaServer:
     def chain(self) -> list[str]:
         return self._site.chain()
 
-    def expected_records(self) -> dict[str, Action]:
-        return self._site.expected_records()
+    def expected_records(self, lang: str | None = None) -> dict[str, Action]:
+        """The ground truth of the plan's pages in `lang` (default: the configured language)."""
+        return self._site.expected_records(lang)
 
     @property
     def day(self) -> int:

@@ -1,5 +1,6 @@
 """What every scheduled run leaves behind: the digest (publish dir, job summary, changes/ file), Parquet exports
-of the current plan and of the whole history, and, when something failed, an issue-ready failure note."""
+of the current plan and of the whole history, the public dataset (`dataset/`, what `vahti ci --dataset-release`
+uploads), and, when something failed, an issue-ready failure note."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from schemas.dates import HELSINKI
 from schemas.errors import VahtiError
 from scraper.ci.digest import Digest, render_digest
 from scraper.ci.job import PublishTarget, SiteResult
+from scraper.urls import site_of
+from snapshots.dataset import write_dataset
 from snapshots.db import connect_read
 from snapshots.export import Selection, select_current, select_history, write_parquet
 from snapshots.report_read import list_runs
@@ -28,6 +31,8 @@ class Published:
     failure_file: Path | None = None
     exports: list[Path] = field(default_factory=list)
     export_error: str | None = None
+    #: the public dataset folder (None: the archive holds no run yet, or it could not be written)
+    dataset: Path | None = None
 
 
 def _export(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
@@ -40,6 +45,12 @@ def _export(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
     write_parquet(con, current, out / "current.parquet")
     write_parquet(con, history, out / "history")
     return [out / "current.parquet", out / "history"]
+
+
+def _dataset(con: duckdb.DuckDBPyConnection, sites: list[SiteResult], out: Path) -> Path | None:
+    """The whole history as the public dataset; each site's licence as sites.toml states it (none: "not known")."""
+    licences = {site_of(s.spec.start_url): s.spec.licence for s in sites if s.spec.licence}
+    return None if write_dataset(con, out, licences).empty else out
 
 
 def _write(path: Path, text: str, append: bool = False) -> None:
@@ -75,6 +86,7 @@ def publish(sites: list[SiteResult], db: Path, target: PublishTarget, promote_er
         done = Published(digest, out / "digest.md")
         try:
             done.exports = _export(con, out / "exports")
+            done.dataset = _dataset(con, sites, out / "dataset")
         except VahtiError as exc:
             done.export_error = str(exc)
             target.say(f"exports not written: {exc}")
@@ -93,7 +105,7 @@ def publish(sites: list[SiteResult], db: Path, target: PublishTarget, promote_er
         _annotate(digest)
     else:
         (out / "failure.md").unlink(missing_ok=True)
-    for path in [done.digest_file, done.changes_file, done.failure_file, *done.exports]:
+    for path in [done.digest_file, done.changes_file, done.failure_file, *done.exports, done.dataset]:
         if path is not None:
             target.say(f"wrote {path}")
     return done

@@ -10,10 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from schemas.errors import UsageError
+from scraper.ci.languages import language_start_url, parse_languages
 from snapshots.alarms import Thresholds
 
 _SITE_KEYS = {"name", "start_url", "delay", "max_pages", "max_failures", "attempts", "user_agent", "enabled",
               "api_url", "max_minutes"}
+#: Keys that describe one plan, so a [defaults] value would be wrong for every other (primary languages differ).
+_PLAN_KEYS = {"languages", "licence"}
+_SITE_KEYS |= _PLAN_KEYS
 #: A site's time budget when neither its entry nor [defaults] sets `max_minutes`.
 DEFAULT_MAX_MINUTES = 30.0
 
@@ -31,6 +35,20 @@ class SiteSpec:
     api_url: str | None = None
     #: the crawl's time budget: a site that hangs ends partial here, the others go on (None: DEFAULT_MAX_MINUTES)
     max_minutes: float | None = None
+    #: languages to crawl, the site's primary language (served without a prefix) first; () = the start URL's only
+    languages: tuple[str, ...] = ()
+    #: the language of this one crawl, once `per_language` split the entry (None: whatever the start URL serves)
+    language: str | None = None
+    #: the licence of the site's content as its publisher states it; None: not known (the dataset says so)
+    licence: str | None = None
+
+    def per_language(self) -> list[SiteSpec]:
+        """One crawl per language, named `name (lang)` so the digest and the log tell the languages apart."""
+        if not self.languages:
+            return [self]
+        primary = self.languages[0]
+        return [replace(self, name=f"{self.name} ({lang})", start_url=language_start_url(self.start_url, primary, lang),
+                        languages=(), language=lang) for lang in self.languages]
 
 
 @dataclass(frozen=True)
@@ -42,7 +60,7 @@ class SitesFile:
     def resolved(self) -> list[SiteSpec]:
         """Each site with the [defaults] table filling what it leaves unset."""
         d = self.defaults
-        return [
+        filled = [
             replace(
                 s,
                 delay=s.delay if s.delay is not None else d.delay,
@@ -55,6 +73,7 @@ class SitesFile:
             )
             for s in self.sites
         ]
+        return [crawl for spec in filled for crawl in spec.per_language()]
 
 
 def _number(where: str, key: str, value: Any, kind: type) -> Any:
@@ -70,6 +89,8 @@ def _spec(where: str, table: dict[str, Any], need_url: bool) -> SiteSpec | None:
     unknown = sorted(set(table) - _SITE_KEYS)
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_SITE_KEYS))})")
+    if not need_url and _PLAN_KEYS & set(table):
+        raise UsageError(f"{where}: {', '.join(sorted(_PLAN_KEYS & set(table)))} belong(s) in each [[site]]")
     if table.get("enabled", True) is False:
         return None
     url = table.get("start_url", "")
@@ -79,6 +100,9 @@ def _spec(where: str, table: dict[str, Any], need_url: bool) -> SiteSpec | None:
     if agent is not None and (not isinstance(agent, str) or not agent.strip()):
         raise UsageError(f"{where}: user_agent must be a non-empty string")
     name = table.get("name") or (url if isinstance(url, str) else "")
+    licence = table.get("licence")
+    if licence is not None and (not isinstance(licence, str) or not licence.strip()):
+        raise UsageError(f"{where}: licence must be a non-empty string (leave it out when it is not known)")
     return SiteSpec(
         name=str(name),
         start_url=str(url).strip(),
@@ -89,6 +113,8 @@ def _spec(where: str, table: dict[str, Any], need_url: bool) -> SiteSpec | None:
         user_agent=agent,
         api_url=_api_url(where, table.get("api_url")),
         max_minutes=_minutes(where, table.get("max_minutes")),
+        languages=parse_languages(where, table.get("languages"), str(url).strip()),
+        licence=licence.strip() if licence is not None else None,
     )
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from schemas.errors import UsageError
+from schemas.errors import UsageError, VahtiError
+from scraper.ci.dataset_release import DatasetRelease
+from scraper.ci.github_release import REPO
 from scraper.ci.job import CiOptions
-from scraper.ci.run import run_ci
+from scraper.ci.run import CiResult, run_ci
 from scraper.ci.side_by_side import DEFAULT_PARALLEL
 from scraper.ci.sites import SitesFile, SiteSpec, load_sites
 from scraper.cli.app import DbOption, app, db_path
@@ -20,6 +24,7 @@ from scraper.fetch import DEFAULT_USER_AGENT, FetchPolicy
 from scraper.progress_sites import SilentBoard, SitesBoard, board_for_terminal
 from scraper.urls import check_start_url
 from snapshots.alarms import Thresholds
+from snapshots.dataset import release_files
 from snapshots.promote import Backend, InPlaceBackend, LocalDirBackend
 
 BACKENDS = ("none", "local", "github-release")
@@ -64,6 +69,9 @@ def ci_command(
     backend_dir: Path | None = typer.Option(None, "--backend-dir", help="Directory of the local backend."),
     repo: str | None = typer.Option(None, "--repo", help="OWNER/NAME for github-release (default $GITHUB_REPOSITORY)."),
     release_tag: str = typer.Option("archive", "--release-tag", help="Release holding the archive asset."),
+    dataset_release: str | None = typer.Option(
+        None, "--dataset-release", help="Publish the dataset as assets of this release of --repo (e.g. dataset)."
+    ),
     delay: float | None = typer.Option(None, "--delay", min=0.0, help="Seconds between requests (overrides the file)."),
     user_agent: str | None = typer.Option(None, "--user-agent", help="User-Agent header (overrides the file)."),
     fill_drop: float | None = typer.Option(None, "--fill-drop", min=0.0, help="Alarm when a field's fill rate falls by more points (default 20)."),
@@ -115,9 +123,38 @@ def ci_command(
         board=lambda: board,
         parallel=parallel,
     )
+    publisher = _dataset_publisher(dataset_release, repo)
     result = run_ci(specs, options)
+    dataset_error = _publish_dataset(publisher, result, typer.echo)
     failed = [s for s in result.sites if not s.accepted and not s.tolerated]
     if failed or result.promote_error:
         typer.echo(f"vahti ci: {len(failed)} of {len(result.sites)} site(s) failed"
                    + (f"; {result.promote_error}" if result.promote_error else ""), err=True)
-    raise typer.Exit(result.exit_code)
+    if dataset_error:
+        typer.echo(f"vahti ci: dataset not published: {dataset_error}", err=True)
+    raise typer.Exit(result.exit_code or (1 if dataset_error else 0))
+
+
+def _dataset_publisher(tag: str | None, repo: str | None) -> DatasetRelease | None:
+    if tag is None:
+        return None
+    repo = repo or os.environ.get("GITHUB_REPOSITORY")
+    if not repo or not REPO.fullmatch(repo):
+        raise UsageError("--dataset-release needs --repo OWNER/NAME (or $GITHUB_REPOSITORY)")
+    if not tag.strip():
+        raise UsageError("--dataset-release needs a release tag, e.g. dataset")
+    return DatasetRelease(repo, tag.strip())
+
+
+def _publish_dataset(publisher: DatasetRelease | None, result: CiResult, say: Callable[[str], None]) -> str | None:
+    """Upload the day's dataset only when the archive it was built from was promoted: the public files never
+    run ahead of the archive they document. Yesterday's files stay when anything fails."""
+    published = result.published.dataset if result.published else None
+    if publisher is None or result.promote_error is not None or published is None:
+        return None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            say(f"dataset published to {publisher.publish(release_files(published, Path(tmp)))}")
+    except VahtiError as exc:
+        return str(exc)
+    return None

@@ -155,14 +155,20 @@ class ExportFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
     warc = "warc"
+    dataset = "dataset"
 
 
 @app.command()
 def export(
-    fmt: ExportFormat = typer.Option(..., "--format", help="parquet, csv, jsonl (records) or warc (raw responses)."),
+    fmt: ExportFormat = typer.Option(
+        ..., "--format", help="parquet, csv, jsonl (records), warc (raw responses) or dataset (the public dataset)."
+    ),
     out: Path = typer.Option(..., "--out", help="File to write (a directory for --history --format parquet)."),
     at: str | None = typer.Option(None, "--at", help="The plan as of this run id or ISO date (default: now)."),
     history_: bool = typer.Option(False, "--history", help="Every version, with valid_from / valid_to."),
+    sites: Path | None = typer.Option(
+        None, "--sites", help="--format dataset: each site's licence from this sites.toml (default: not known)."
+    ),
     site: str | None = SiteOption,
     db: Path | None = DbOption,
 ) -> None:
@@ -171,6 +177,11 @@ def export(
 
     if history_ and at is not None:
         raise UsageError("--history and --at exclude each other: the history holds every date")
+    if fmt is ExportFormat.dataset:
+        _export_dataset(out, sites, db, bool(history_ or at is not None or site is not None))
+        return
+    if sites is not None:
+        raise UsageError("--sites is for --format dataset (the licences of its sites)")
     with reading(db) as con:
         chosen = choose_site(con, site)
         if fmt is ExportFormat.warc:
@@ -200,6 +211,24 @@ def export(
             count = ex.write_jsonl(selection, out)
     what = "versions" if history_ else "actions"
     typer.echo(f"wrote {count} {what} to {out}", err=True)
+
+
+def _export_dataset(out: Path, sites: Path | None, db: Path | None, narrowed: bool) -> None:
+    """The public dataset (the daily job writes the same into publish/dataset): every site, the full history."""
+    from scraper.ci.sites import load_sites
+    from scraper.urls import site_of
+    from snapshots.dataset import write_dataset
+
+    if narrowed:
+        raise UsageError("--format dataset writes every site's full history: --at, --history and --site do not apply")
+    licences = {}
+    if sites is not None:
+        licences = {site_of(s.start_url): s.licence for s in load_sites(sites).resolved() if s.licence}
+    with reading(db) as con:
+        summary = write_dataset(con, out, licences)
+    rows = {name: sum(per_site.values()) for name, per_site in summary.rows.items()}
+    typer.echo(f"wrote the dataset of {len(summary.sites)} site(s) to {out}: "
+               + ", ".join(f"{n} {name}" for name, n in rows.items()), err=True)
 
 
 def judge_capture(capture: Capture) -> Judgement | None:

@@ -106,10 +106,51 @@ def test_sites_file_defaults_disabled_sites_and_errors() -> None:
             parse_sites(text)
 
 
-def test_the_shipped_sites_file_crawls_helsinki_by_default() -> None:
+def test_the_shipped_sites_file_crawls_every_plan_of_the_reference_in_its_languages() -> None:
     parsed = parse_sites((ROOT / "sites.toml").read_text(encoding="utf-8"))
-    assert [s.start_url for s in parsed.resolved()] == ["https://ilmastovahti.hel.fi/actions"]
+    assert [(s.name, s.start_url, s.language) for s in parsed.resolved()] == [
+        ("helsinki (fi)", "https://ilmastovahti.hel.fi/actions", "fi"),
+        ("tampere (fi)", "https://ilmastovahti.tampere.fi/actions", "fi"),
+        ("tampere (en)", "https://ilmastovahti.tampere.fi/en/actions", "en"),
+        ("tampere-lumo (fi)", "https://ilmastovahti.tampere.fi/lumo/actions", "fi"),
+        ("espoo (fi)", "https://ilmastovahti.espoo.fi/actions", "fi"),
+        ("surrey (en)", "https://climateactiontracker.surrey.ca/actions", "en"),
+    ]
+    assert all(s.licence is None for s in parsed.sites)  # not known: the dataset says so rather than guess
+    text = (ROOT / "sites.toml").read_text(encoding="utf-8")
+    assert 'name = "sunnydale-demo"' in text and "enabled = false" in text  # no stored action page
     assert parsed.thresholds == Thresholds()  # the file documents the defaults, it does not change them
+
+
+def test_languages_each_become_a_crawl_of_their_own_start_url() -> None:
+    parsed = parse_sites(
+        "[[site]]\nname = 't'\nstart_url = 'https://t.example/lumo/actions'\nlanguages = ['fi', 'en', 'sv']\n"
+        "[[site]]\nname = 's'\nstart_url = 'https://s.example/actions/L3.2'\nlanguages = ['en']\n"
+        "licence = 'CC BY 4.0'\n"
+        "[[site]]\nname = 'plain'\nstart_url = 'https://p.example/en/actions'\n"
+    )
+    assert [(s.name, s.start_url, s.language) for s in parsed.resolved()] == [
+        ("t (fi)", "https://t.example/lumo/actions", "fi"),
+        ("t (en)", "https://t.example/en/lumo/actions", "en"),
+        ("t (sv)", "https://t.example/sv/lumo/actions", "sv"),
+        ("s (en)", "https://s.example/actions/L3.2", "en"),  # the first language is the primary: no prefix
+        ("plain", "https://p.example/en/actions", None),  # no languages key: the start URL as given
+    ]
+    assert parsed.resolved()[3].licence == "CC BY 4.0"
+    site = "[[site]]\nname = 'x'\nstart_url = 'https://x.example/actions'\n"
+    for extra, message in [
+        ("languages = 'fi'", "non-empty list"),
+        ("languages = []", "non-empty list"),
+        ("languages = ['fi', 'de']", "unknown language(s) de"),
+        ("languages = ['fi', 'FI']", "listed twice: fi"),
+        ("licence = ''", "licence must be a non-empty string"),
+    ]:
+        with pytest.raises(UsageError, match=re.escape(message)):
+            parse_sites(site + extra + "\n")
+    with pytest.raises(UsageError, match=re.escape("without /en/")):
+        parse_sites("[[site]]\nstart_url = 'https://x.example/en/actions'\nlanguages = ['en']\n")
+    with pytest.raises(UsageError, match=re.escape("languages belong(s) in each [[site]]")):
+        parse_sites("[defaults]\nlanguages = ['fi']\n" + site)
 
 
 def test_worst_exit_orders_failed_over_partial_over_complete() -> None:

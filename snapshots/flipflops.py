@@ -67,7 +67,7 @@ def flip_flops(
     """Every flip-flop of the site's actions, oldest first: for each field, a change and the later change (within
     `window_days` of it) that brings back the value the first one left; the values in between are the pattern.
     Patterns do not overlap: after one ends, the next is looked for from the change after it. `since`/`until`
-    keep the patterns that ended in that span."""
+    keep the patterns that ended after `since`, up to and including `until`."""
     sql = ("SELECT plan_path, language, identifier, field, old, new, changed_at, run_id FROM action_changes"
            " WHERE site = ? AND cause NOT IN ('reparse', 'markup') AND NOT list_contains(?::VARCHAR[], field)")
     params: list[Any] = [site, list(_NOT_EDITS)]
@@ -97,7 +97,7 @@ def flip_flops(
             runs = tuple(steps[k][3] for k in range(i, end + 1))
             found.append(FlipFlop(site, plan, lang, ident, name, values, start_at, steps[end][2], runs))
             i = end + 1
-    found = [f for f in found if (since is None or f.ended >= since) and (until is None or f.ended <= until)]
+    found = [f for f in found if (since is None or f.ended > since) and (until is None or f.ended <= until)]
     return sorted(found, key=lambda f: (f.ended, f.identifier, f.field))
 
 

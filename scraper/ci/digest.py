@@ -18,10 +18,12 @@ import duckdb
 from scraper.ci.job import SiteResult
 from snapshots.agreement import latest_agreement
 from snapshots.alarms import previous_complete_run, run_metrics
+from snapshots.flipflops import WINDOW_DAYS
 from snapshots.plan_diff import diff_runs
 from snapshots.render_markdown import md, render_diff_markdown
 from snapshots.report_read import get_run
 from snapshots.run_notes import FILLED_FROM_EMBEDDED, RunNotes, run_notes
+from snapshots.settle import settled_changes
 
 _ICON = {"ok": "✅", "partial": "⚠️", "failed": "❌", "alarmed": "🚨"}
 
@@ -101,10 +103,24 @@ def _site_section(con: duckdb.DuckDBPyConnection, site: SiteResult) -> tuple[lis
         count = run_metrics(con, site.run_id).records
         return [f"## {name}: first crawl", "", *note, *info,
                 f"Run {to_run.id} archived {count} actions from {md(site.spec.start_url)}.", ""], count > 0
-    diff = diff_runs(con, get_run(con, before), to_run)
+    middle = get_run(con, before)
+    earlier = previous_complete_run(con, before)
+    if earlier is None:
+        seen = len(diff_runs(con, middle, to_run).changes)
+        return [f"## {name}: changes held back", "", *note, *info,
+                f"{seen} action(s) changed since run {middle.id}. The digest tells a change once it has lasted two "
+                "crawls, so these come with the next one; `vahti diff` shows them now.", ""], False
+    window = site.spec.story_days if site.spec.story_days is not None else WINDOW_DAYS
+    settled = settled_changes(con, get_run(con, earlier), middle, to_run, window)
+    diff = settled.diff
     body = render_diff_markdown(diff).rstrip("\n").splitlines()
-    body[0] = f"## {name}: " + ("changes" if diff.changes else "no changes")
-    return [*body[:1], "", *note, *info, *body[2:], ""], bool(diff.changes)
+    news = bool(diff.changes or diff.stories)
+    body[0] = f"## {name}: " + ("changes" if news else "no changes")
+    held = [f"> Told once they have lasted two crawls: the changes run {middle.id} found, as run {to_run.id} still "
+            f"showed them. {settled.held} action(s) changed in run {to_run.id} are held back until the next crawl"
+            + (f"; {settled.undone} change(s) of run {middle.id} were undone and are told once they settle"
+               if settled.undone else "") + ". `vahti diff` shows every step now.", ""]
+    return [*body[:1], "", *note, *info, *held, *body[2:], ""], news
 
 
 def render_digest(con: duckdb.DuckDBPyConnection, sites: list[SiteResult], day: dt.date,

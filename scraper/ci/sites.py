@@ -14,7 +14,7 @@ from scraper.ci.languages import language_start_url, parse_languages
 from snapshots.alarms import Thresholds
 
 _SITE_KEYS = {"name", "start_url", "delay", "max_pages", "max_failures", "attempts", "user_agent", "enabled",
-              "api_url", "max_minutes"}
+              "api_url", "max_minutes", "story_days"}
 #: Keys that describe one plan, so a [defaults] value would be wrong for every other (primary languages differ).
 _PLAN_KEYS = {"languages", "licence"}
 _SITE_KEYS |= _PLAN_KEYS
@@ -35,6 +35,9 @@ class SiteSpec:
     api_url: str | None = None
     #: the crawl's time budget: a site that hangs ends partial here, the others go on (None: DEFAULT_MAX_MINUTES)
     max_minutes: float | None = None
+    #: the stories' window: a value back within this many days is a flip-flop, a language that has not followed
+    #: within it is left behind (None: 14, snapshots.flipflops.WINDOW_DAYS)
+    story_days: float | None = None
     #: languages to crawl, the site's primary language (served without a prefix) first; () = the start URL's only
     languages: tuple[str, ...] = ()
     #: the language of this one crawl, once `per_language` split the entry (None: whatever the start URL serves)
@@ -70,6 +73,7 @@ class SitesFile:
                 user_agent=s.user_agent if s.user_agent is not None else d.user_agent,
                 api_url=s.api_url if s.api_url is not None else d.api_url,
                 max_minutes=s.max_minutes if s.max_minutes is not None else d.max_minutes,
+                story_days=s.story_days if s.story_days is not None else d.story_days,
             )
             for s in self.sites
         ]
@@ -113,6 +117,7 @@ def _spec(where: str, table: dict[str, Any], need_url: bool) -> SiteSpec | None:
         user_agent=agent,
         api_url=_api_url(where, table.get("api_url")),
         max_minutes=_minutes(where, table.get("max_minutes")),
+        story_days=_number(where, "story_days", table.get("story_days"), float),
         languages=parse_languages(where, table.get("languages"), str(url).strip()),
         licence=licence.strip() if licence is not None else None,
     )

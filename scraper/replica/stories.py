@@ -7,8 +7,9 @@ ground truth the story tests check against.
 
 - `silent_edit` (day 2): an action's status changes, its updated date does not.
 - `date_only` (day 3): an action's updated date moves, nothing else does.
-- `flip` (day 5) and `flip_back` (day 7): an action's status changes and returns two days later (a flip-flop).
-- `flip_stays` (day 6): another action's status changes and stays.
+- `flip` (day 5) and `flip_back` (day 6): an action's status changes and returns the next day (a flip-flop that
+  never lasted two crawls).
+- `flip_stays` (day 7): another action's status changes and stays.
 - `flip` (day 8) and `flip_back` (day 30): a status that returns only after three weeks (crawled daily, that is
   two ordinary changes, not a flip-flop).
 Every flip moves the updated date, as an editor's save does.
@@ -24,7 +25,7 @@ from scraper.replica.model import PlanData
 
 #: day → the story made on it, and for a flip the name under which its return finds the same action again
 SCRIPT: dict[int, tuple[str, str]] = {
-    2: ("silent_edit", ""), 3: ("date_only", ""), 5: ("flip", "soon"), 6: ("flip_stays", ""), 7: ("flip_back", "soon"),
+    2: ("silent_edit", ""), 3: ("date_only", ""), 5: ("flip", "soon"), 6: ("flip_back", "soon"), 7: ("flip_stays", ""),
     8: ("flip", "late"), 30: ("flip_back", "late"),
 }
 STORY_KINDS = tuple(sorted({kind for kind, _ in SCRIPT.values()}))

@@ -1,6 +1,6 @@
 """Flip-flops, held to the replica's scripted stories (`--stories`), with runs dated days and weeks apart.
 
-The replica flips one action's status on day 5 and returns it on day 7, flips another on day 6 for good, and flips
+The replica flips one action's status on day 5 and returns it on day 6, flips another on day 7 for good, and flips
 a third on day 8 that returns only on day 30. Crawled daily from day 0 to day 8 and once more on day 30 (dated by
 VAHTI_NOW), the archive holds exactly the flip-flops of the replica's ground truth: the day-5 one, reported once,
 with its dates; the flip that stays and the late return are ordinary changes.
@@ -88,10 +88,10 @@ def test_the_scripted_flip_flop_is_reported_once_with_its_dates(crawled: Crawled
     mine = [f for f in found(crawled) if f.identifier == ident and f.field == "status"]
     assert len(mine) == 1
     flip = mine[0]
-    assert flip.runs == (crawled.runs[5], crawled.runs[7])
+    assert flip.runs == (crawled.runs[5], crawled.runs[6])
     helsinki = dt.timezone(dt.timedelta(hours=2))
     assert flip.started.astimezone(helsinki).date() == FIRST + dt.timedelta(days=5)
-    assert flip.ended.astimezone(helsinki).date() == FIRST + dt.timedelta(days=7)
+    assert flip.ended.astimezone(helsinki).date() == FIRST + dt.timedelta(days=6)
     assert flip.values[0] == flip.values[-1] and flip.values[0] != flip.values[1]
     assert flip.describe().startswith("status ") and flip.describe().count("→") == 2
 
@@ -146,3 +146,31 @@ def test_the_markdown_diff_lists_what_is_worth_a_look(crawled: Crawled) -> None:
     quiet = CliRunner().invoke(app, ["diff", "--db", str(crawled.db), "--from", str(crawled.runs[0]),
                                      "--to", str(crawled.runs[1]), "--format", "markdown"])
     assert "Worth a look" not in quiet.stdout
+
+
+def test_the_digest_tells_what_lasted_and_a_flip_flop_once(crawled: Crawled) -> None:
+    from snapshots.report_read import get_run
+    from snapshots.settle import settled_changes
+
+    order = [crawled.runs[d] for d in DAYS]
+    told: list[tuple[int, str, str]] = []  # (digest of run, identifier, field or story kind)
+    con = connect_read(crawled.db)
+    try:
+        for k in range(2, len(order)):
+            settled = settled_changes(con, get_run(con, order[k - 2]), get_run(con, order[k - 1]),
+                                      get_run(con, order[k]))
+            told += [(order[k], c.identifier, name) for c in settled.diff.changes for name in c.fields]
+            told += [(order[k], s.identifier, s.kind) for s in settled.diff.stories]
+    finally:
+        con.close()
+    flip, stays = crawled.idents["flip"], crawled.idents["flip_stays"]
+    # the overnight flip is never told as a change, and its pattern once, after its return lasted a crawl too
+    assert [t for t in told if t[1] == flip] == [(crawled.runs[7], flip, "flip_flop")]
+    # the flip that stays is told once, a crawl after it was first seen
+    assert [t for t in told if t[1] == stays and t[2] == "status" and t[0] >= crawled.runs[7]] == [
+        (crawled.runs[8], stays, "status")]
+    # the silent edit and the date-only bump are told once each, a crawl late
+    kinds = [(t[0], t[2]) for t in told if t[2] in ("silent_edit", "date_only")]
+    assert kinds == [(crawled.runs[3], "silent_edit"), (crawled.runs[4], "date_only")]
+    # nothing is told twice
+    assert len(told) == len(set(told))

@@ -101,6 +101,8 @@ class PlanDiff:
     to_at: AsOf | None = None
     #: what is worth a look among the changes: silent edits, date-only updates, flip-flops (snapshots.stories)
     stories: list[Story] = field(default_factory=list)
+    #: the plan's own name, as its site titles its pages (snapshots.plan_title); None when no page says it
+    title: str | None = None
 
     @property
     def complete(self) -> bool:

@@ -14,6 +14,7 @@ from schemas.errors import UsageError
 from snapshots.causes import HIDDEN_CAUSES, MARKUP
 from snapshots.change_model import AsOf, PlanDiff, RunInfo
 from snapshots.diff import ActionChange, FieldChange, change_order, diff_plans, diff_records, natural_key
+from snapshots.plan_title import plan_title
 from snapshots.records import RecordReader
 from snapshots.report_read import (
     Key,
@@ -201,6 +202,7 @@ def diff_runs(
         from_run, to_run, shown, unknown_ids,
         hidden_reparse=sum(1 for c in hidden if c.cause == "reparse"),
         hidden_markup=sum(1 for c in hidden if c.cause == MARKUP), from_at=from_at, to_at=to_at, stories=stories,
+        title=plan_title(con, to_run),
     )
 
 

@@ -112,7 +112,8 @@ def render_change(change: ActionChange, level: str = "###") -> list[str]:
 def render_diff_markdown(diff: PlanDiff) -> str:
     site = md(diff.to_run.site + diff.to_run.plan_path)
     sides = f"{side_words(diff.from_run, diff.from_at)} to {side_words(diff.to_run, diff.to_at)}"
-    lines = [f"## Changes in {site}", "", f"From {sides}.", ""]
+    head = f"{md(diff.title)} ({site})" if diff.title else site
+    lines = [f"## Changes in {head}", "", f"From {sides}.", ""]
     if diff.from_at is not None or diff.to_at is not None:
         lines += [f"*{md(AS_OF_NOTE)}*", ""]
     incomplete = diff.incomplete_runs()

@@ -9,13 +9,34 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from schemas.dates import HELSINKI
 from snapshots.diff import ActionChange
+from snapshots.silent import DATE_ONLY, SILENT_EDIT
 
-if TYPE_CHECKING:  # stories read the archive through the read model, which builds on this module
-    from snapshots.stories import Story
+KIND_TITLES = {SILENT_EDIT: "Silent edit", DATE_ONLY: "Date-only update", "flip_flop": "Flip-flop",
+               "language_behind": "Language left behind"}
+
+
+@dataclass(frozen=True)
+class Story:
+    """One change that is news in itself (snapshots.stories gathers them): its action, one line, and when."""
+
+    kind: str  # silent_edit, date_only, flip_flop, language_behind
+    identifier: str
+    name: str
+    text: str
+    at: dt.datetime  # when it was seen (a flip-flop: when it settled; a language: when it became a story)
+
+    @property
+    def title(self) -> str:
+        return KIND_TITLES.get(self.kind, self.kind)
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "identifier": self.identifier, "name": self.name, "text": self.text,
+                "at": self.at.isoformat()}
+
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ import datetime as dt
 import shutil
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,22 +26,10 @@ import duckdb
 
 from schemas.errors import ArchiveError, UsageError
 from snapshots.dataset_doc import render_dataset_doc
-from snapshots.dataset_tables import NESTED_STRUCTURE, SITE, TABLES, Table
+from snapshots.dataset_tables import NESTED_STRUCTURE, SITE, TABLES, DatasetSummary, Table
 
 DOC_NAME = "DATASET.md"
 ZIP_NAME = "vahti-dataset.zip"
-
-
-@dataclass
-class DatasetSummary:
-    folder: Path
-    sites: list[str]
-    #: rows per table and site
-    rows: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    @property
-    def empty(self) -> bool:
-        return not self.sites
 
 
 def partition(site: str) -> str:

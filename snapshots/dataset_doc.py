@@ -21,7 +21,7 @@ from snapshots.dataset_tables import SITE, TABLES
 from snapshots.schema import MIGRATIONS, SCHEMA_VERSION, current_version
 
 if TYPE_CHECKING:
-    from snapshots.dataset import DatasetSummary
+    from snapshots.dataset_tables import DatasetSummary
 
 LICENCE_UNKNOWN = ("not known. vahti records no licence for this site and does not guess one: the texts are the "
                    "publisher's. Check the site, or ask its publisher, before republishing them")

@@ -11,7 +11,8 @@ is a typed column of `versions`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from snapshots.export import RECORD_STRUCTURE
 
@@ -205,3 +206,15 @@ CHANGES = Table(
 )
 
 TABLES: tuple[Table, ...] = (RUNS, OBSERVATIONS, VERSIONS, CHANGES)
+
+
+@dataclass
+class DatasetSummary:
+    folder: Path
+    sites: list[str]
+    #: rows per table and site
+    rows: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.sites

@@ -2,41 +2,21 @@
 
 `vahti diff` and `vahti history` list every change; a reader first wants the few that are news in themselves:
 silent edits and date-only bumps (`snapshots.silent`, the `silent_edits` view), flip-flops
-(`snapshots.flipflops`) and languages left behind (`snapshots.lagging`: told once, on the day it became a story). Each story names its action, says what happened in one line and when, and links to the
-action's history.
+(`snapshots.flipflops`) and languages left behind (`snapshots.lagging`: told once, on the day it became a
+story). Each story names its action, says what happened in one line and when, and links to the action's history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import duckdb
 
 from schemas.dates import HELSINKI
+from snapshots.change_model import Story
 from snapshots.flipflops import WINDOW_DAYS, flip_flops
 from snapshots.lagging import languages_left_behind
-from snapshots.silent import DATE_ONLY, SILENT_EDIT
-
-KIND_TITLES = {SILENT_EDIT: "Silent edit", DATE_ONLY: "Date-only update", "flip_flop": "Flip-flop",
-               "language_behind": "Language left behind"}
-
-
-@dataclass(frozen=True)
-class Story:
-    kind: str  # silent_edit, date_only, flip_flop
-    identifier: str
-    name: str
-    text: str
-    at: dt.datetime  # when it was seen (for a flip-flop: when it settled)
-
-    @property
-    def title(self) -> str:
-        return KIND_TITLES.get(self.kind, self.kind)
-
-    def to_json(self) -> dict[str, str]:
-        return {"kind": self.kind, "identifier": self.identifier, "name": self.name, "text": self.text,
-                "at": self.at.isoformat()}
+from snapshots.silent import SILENT_EDIT
 
 
 def _day(moment: dt.datetime) -> str:

@@ -107,6 +107,8 @@ def _site_section(con: duckdb.DuckDBPyConnection, site: SiteResult) -> tuple[lis
     earlier = previous_complete_run(con, before)
     if earlier is None:
         seen = len(diff_runs(con, middle, to_run).changes)
+        if not seen:
+            return [f"## {name}: no changes", "", *note, *info, f"Nothing changed since run {middle.id}.", ""], False
         return [f"## {name}: changes held back", "", *note, *info,
                 f"{seen} action(s) changed since run {middle.id}. The digest tells a change once it has lasted two "
                 "crawls, so these come with the next one; `vahti diff` shows them now.", ""], False

@@ -77,11 +77,15 @@ def flip_flops(
     if language is not None:
         sql += " AND language = ?"
         params.append(language)
+    # every change of the site, whatever `since`/`until` say: the patterns are found left to right without
+    # overlapping, so a window that cut the series would pair its steps differently from one day to the next
     rows = con.execute(sql, params).fetchall()
     rows.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[6]))
     series: dict[tuple[str, str, str, str], list[tuple[Any, Any, dt.datetime, int]]] = {}
     for plan, lang, ident, name, old, new, at, run in rows:
-        series.setdefault((plan, lang, ident, name), []).append((_load(old), _load(new), at, run))
+        # compared as stored: the ledger writes values canonically (sorted keys), so equal text is an equal value,
+        # and only the patterns found are decoded (a task list is long; a year holds thousands of them)
+        series.setdefault((plan, lang, ident, name), []).append((old, new, at, run))
     window = dt.timedelta(days=window_days)
     found: list[FlipFlop] = []
     for (plan, lang, ident, name), steps in series.items():
@@ -93,7 +97,7 @@ def flip_flops(
             if end is None:
                 i += 1
                 continue
-            values = (start_old, *(steps[k][1] for k in range(i, end + 1)))
+            values = tuple(_load(v) for v in (start_old, *(steps[k][1] for k in range(i, end + 1))))
             runs = tuple(steps[k][3] for k in range(i, end + 1))
             found.append(FlipFlop(site, plan, lang, ident, name, values, start_at, steps[end][2], runs))
             i = end + 1

@@ -183,6 +183,11 @@ def languages_left_behind(
     `now`: judge as of that instant (only runs started by then count); None = everything in the archive."""
     plan_sql = "" if plan_path is None else " AND plan_path = ?"
     params: list[Any] = [site] + ([] if plan_path is None else [plan_path])
+    # a plan read in one language has nobody to leave behind: skip reading every record (most plans; the diff
+    # and the report ask on every call)
+    languages = con.execute(f"SELECT count(DISTINCT language) FROM runs WHERE site = ?{plan_sql}", params).fetchone()
+    if not languages or int(languages[0]) < 2:
+        return []
     reader = RecordReader(con)
     versions = versions_of(con, _SHARED + plan_sql, params, reader=reader)
     actions: dict[tuple[str, str], dict[str, _Language]] = {}

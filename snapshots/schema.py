@@ -271,8 +271,7 @@ def _v8(con: duckdb.DuckDBPyConnection) -> None:
 
 #: snapshots.silent in SQL, one row per version whose change the site's updated date does not admit (or admits
 #: alone); a view, so it follows every rebuild of the versions (a backfill's splice, a reparse)
-SILENT_EDITS_VIEW = """CREATE OR REPLACE VIEW silent_edits AS
-    SELECT site, plan_path, language, identifier, new_version AS version_id, old_version, run_id, cause,
+SILENT_EDITS_SELECT = """SELECT site, plan_path, language, identifier, new_version AS version_id, old_version, run_id, cause,
         min(changed_at) AS changed_at, list(field ORDER BY field) AS fields,
         CASE WHEN bool_and(field <> 'updated_at') THEN 'silent_edit' ELSE 'date_only' END AS kind
     FROM action_changes
@@ -280,6 +279,7 @@ SILENT_EDITS_VIEW = """CREATE OR REPLACE VIEW silent_edits AS
         AND field NOT IN ('previous_url', 'next_url', 'order')
     GROUP BY site, plan_path, language, identifier, new_version, old_version, run_id, cause
     HAVING bool_and(field <> 'updated_at') OR bool_and(field = 'updated_at')"""
+SILENT_EDITS_VIEW = f"CREATE OR REPLACE VIEW silent_edits AS {SILENT_EDITS_SELECT}"
 
 
 def _v9(con: duckdb.DuckDBPyConnection) -> None:

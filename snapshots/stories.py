@@ -16,6 +16,7 @@ from schemas.dates import HELSINKI
 from snapshots.change_model import Story
 from snapshots.flipflops import WINDOW_DAYS, flip_flops
 from snapshots.lagging import languages_left_behind
+from snapshots.schema import SILENT_EDITS_SELECT
 from snapshots.silent import SILENT_EDIT
 
 
@@ -29,8 +30,9 @@ def plan_stories(
     since: dt.datetime | None = None, until: dt.datetime | None = None, window_days: float = WINDOW_DAYS,
 ) -> list[Story]:
     """Every story of one plan in one language seen in (since, until], oldest first."""
-    sql = ("SELECT identifier, kind, fields, changed_at FROM silent_edits WHERE site = ? AND plan_path = ?"
-           " AND language = ?")
+    # the view's query itself, so an archive a reader opened before its upgrade (read-only) answers too
+    sql = (f"SELECT identifier, kind, fields, changed_at FROM ({SILENT_EDITS_SELECT}) WHERE site = ?"
+           " AND plan_path = ? AND language = ?")
     params: list[object] = [site, plan_path, language]
     if since is not None:
         sql += " AND changed_at > ?"

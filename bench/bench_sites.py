@@ -26,58 +26,23 @@ import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from types import TracebackType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb
-import httpx
+from replica_proc import ReplicaProcess
 from timing import ratio, table
 
 BIN = Path(sys.executable).parent
 PLANS = ("tampere", "espoo")
 
-_CHILD = r"""
-import json, sys
-from scraper.replica import ReplicaConfig, ReplicaServer
-srv = ReplicaServer(ReplicaConfig(era=sys.argv[1], plan=sys.argv[2], seed=int(sys.argv[3]))).start()
-print(json.dumps({"start_url": srv.start_url, "chain": [srv.action_url(i) for i in srv.chain()]}), flush=True)
-sys.stdin.read()  # serve until the parent closes our stdin
-srv.stop()
-"""
-
-
-class Replica:
-    """One replica site in a process of its own, on a port of its own."""
-
-    def __init__(self, era: str, plan: str, seed: int) -> None:
-        self.args = [era, plan, str(seed)]
-        self.plan = plan
-        self.proc: subprocess.Popen[str] | None = None
-        self.start_url = ""
-        self.chain: list[str] = []
+class Replica(ReplicaProcess):
+    """One replica site in a process of its own, on a port of its own, warmed as soon as it is up."""
 
     def __enter__(self) -> Replica:
-        self.proc = subprocess.Popen([sys.executable, "-c", _CHILD, *self.args], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None
-        info = json.loads(self.proc.stdout.readline())
-        self.start_url, self.chain = info["start_url"], info["chain"]
-        with httpx.Client(timeout=30) as client:  # every page rendered once before anything is timed
-            for url in [self.start_url, *self.chain]:
-                client.get(url)
+        super().__enter__()
+        self.warm()  # every page rendered once before anything is timed
         return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if self.proc is not None:
-            assert self.proc.stdin is not None
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def _vahti_cmd() -> list[str]:

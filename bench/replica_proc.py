@@ -16,7 +16,7 @@ import httpx
 _CHILD = r"""
 import json, sys
 from scraper.replica import ReplicaConfig, ReplicaServer
-srv = ReplicaServer(ReplicaConfig(era=sys.argv[1], plan=sys.argv[2], variation_seed=None)).start()
+srv = ReplicaServer(ReplicaConfig(era=sys.argv[1], plan=sys.argv[2], seed=int(sys.argv[3]), variation_seed=None)).start()
 print(json.dumps({"start_url": srv.start_url, "chain": [srv.action_url(i) for i in srv.chain()]}), flush=True)
 sys.stdin.read()  # serve until the parent closes our stdin
 srv.stop()
@@ -24,15 +24,17 @@ srv.stop()
 
 
 class ReplicaProcess:
-    def __init__(self, era: str, plan: str = "helsinki") -> None:
+    def __init__(self, era: str, plan: str = "helsinki", seed: int = 0) -> None:
         self.era = era
         self.plan = plan
+        self.seed = seed
         self.proc: subprocess.Popen[str] | None = None
         self.start_url = ""
         self.chain: list[str] = []
 
     def __enter__(self) -> ReplicaProcess:
-        self.proc = subprocess.Popen([sys.executable, "-c", _CHILD, self.era, self.plan], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-c", _CHILD, self.era, self.plan,
+                                      str(self.seed)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         info = json.loads(self.proc.stdout.readline())

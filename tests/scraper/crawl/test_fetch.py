@@ -88,6 +88,16 @@ def test_retry_after_http_date_is_honoured(site: Site, fake_clock: FakeClock) ->
     assert sum(fake_clock.sleeps) >= 60.0
 
 
+@pytest.mark.parametrize(("status", "least"), [(429, 40.0), (503, 7.0)])
+def test_a_throttled_backfill_backs_off_long(site: Site, fake_clock: FakeClock, status: int, least: float) -> None:
+    """A web archive that answers 429 gets the long pause (`after_throttle`), whatever its Retry-After says; a 503
+    is not throttling and keeps its Retry-After."""
+    site.routes["/a"] = [Reply(status, headers={"Retry-After": "7"}), Reply(body=PAGE)]
+    with fetcher(site, fake_clock, after_throttle=40.0) as f:
+        assert f.fetch(site.url("/a")).kind == "ok"
+    assert least <= sum(fake_clock.sleeps) < (40.0 if status == 503 else 100.0)
+
+
 def test_retry_after_over_the_cap_stops_instead_of_hammering(site: Site, fake_clock: FakeClock) -> None:
     site.routes["/a"] = Reply(429, headers={"Retry-After": "3600"})
     with fetcher(site, fake_clock, max_retry_after=60) as f, pytest.raises(HostThrottled, match="3600"):
